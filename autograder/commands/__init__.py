@@ -1,0 +1,1 @@
+"""One module per `autograder` verb; each has `add_parser(verbs, name)` and `run(args)`."""

@@ -1,0 +1,363 @@
+"""Load the course tables as pandas DataFrames, and validate them loudly.
+
+Each table's columns and vocabularies are declared once, in `SCHEMAS`; loading
+checks a table against its schema and `validate_data` checks the tables against
+each other and every quote against the article text. An error names the file,
+the row (as a line number in the CSV) and the column, and says what to do.
+
+    python -m considerations.data      # validate everything, exit 1 on errors
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from considerations.paths import data_dir
+
+GROUPS = ("trigger", "domestic", "regional", "international", "humanitarian", "history")
+DIRECTIONS = ("toward", "against", "uncertain")
+READING_DIRECTIONS = ("toward", "against", "uncertain", "none")
+WEIGHTS = ("main", "major", "minor", "background")
+VOICES = ("author", "named_official", "anonymous_official", "unnamed_analysts", "reported_event")
+DATE_BASES = ("article", "inferred", "outside_context")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id | text | category | int | date | list
+    required: bool = True
+    vocabulary: tuple[str, ...] = ()
+    references: str | None = None  # "table.column" that every value must exist in
+
+
+@dataclass(frozen=True)
+class Schema:
+    file: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default=())
+
+
+SCHEMAS: dict[str, Schema] = {
+    "sources": Schema(
+        "sources.csv",
+        (
+            Column("source_id", "id"),
+            Column("title", "text"),
+            Column("author", "text", required=False),
+            Column("author_note", "text", required=False),
+            Column("outlet", "text", required=False),
+            Column("published", "date", required=False),
+            Column("url", "text", required=False),
+            Column("genre", "category", vocabulary=("think-tank analysis", "news commentary")),
+            Column("language", "category", vocabulary=("en",)),
+            Column("body_file", "text"),
+            Column("capture_notes", "text"),
+        ),
+        key=("source_id",),
+    ),
+    "considerations": Schema(
+        "considerations.csv",
+        (
+            Column("consideration_id", "id"),
+            Column("name", "text"),
+            Column("group", "category", vocabulary=GROUPS),
+            Column("question", "text"),
+            Column("chapter", "text"),
+            Column("sort_order", "int"),
+        ),
+        key=("consideration_id",),
+    ),
+    "claims": Schema(
+        "claims.csv",
+        (
+            Column("claim_id", "id"),
+            Column("source_id", "category", references="sources.source_id"),
+            Column("consideration_id", "category", references="considerations.consideration_id"),
+            Column("claim", "text"),
+            Column("quote", "text"),
+            Column("direction", "category", required=False, vocabulary=DIRECTIONS),
+            Column("voice", "category", vocabulary=VOICES),
+            Column("period", "text", required=False),
+        ),
+        key=("claim_id",),
+    ),
+    "readings": Schema(
+        "readings.csv",
+        (
+            Column("consideration_id", "category", references="considerations.consideration_id"),
+            Column("source_id", "category", references="sources.source_id"),
+            Column("direction", "category", vocabulary=READING_DIRECTIONS),
+            Column("weight", "category", vocabulary=WEIGHTS),
+            Column("reading", "text"),
+            Column("claim_ids", "list", references="claims.claim_id"),
+        ),
+        key=("consideration_id", "source_id"),
+    ),
+    "disagreements": Schema(
+        "disagreements.csv",
+        (
+            Column("consideration_id", "category", references="considerations.consideration_id"),
+            Column("iess_says", "text"),
+            Column("commentary_says", "text"),
+            Column("why", "text"),
+            Column("claim_ids", "list", references="claims.claim_id"),
+        ),
+        key=("consideration_id",),
+    ),
+    "timeline": Schema(
+        "timeline.csv",
+        (
+            Column("event_id", "id"),
+            Column("sequence", "int"),
+            Column("event", "text"),
+            Column("when_in_article", "text", required=False),
+            Column("date", "date", required=False),
+            Column("date_basis", "category", vocabulary=DATE_BASES),
+            Column("policy_period", "int", required=False),
+            Column("claim_ids", "list", required=False, references="claims.claim_id"),
+        ),
+        key=("event_id",),
+    ),
+}
+
+
+class DataValidationError(ValueError):
+    """The course data is wrong. `problems` lists each one: file, row, column, what to do."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in the course data:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def _where(schema: Schema, line: int | None, column: str | None, key: str = "") -> str:
+    parts = [str(data_dir() / schema.file)]
+    if line is not None:
+        parts.append(f"row {line}" + (f" ({key})" if key else ""))
+    if column:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
+
+
+def _read_rows(schema: Schema) -> list[dict[str, str]]:
+    path = data_dir() / schema.file
+    if not path.is_file():
+        raise DataValidationError([f"{path}: file is missing; see data/README.md for what it holds"])
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        expected = [c.name for c in schema.columns]
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        if missing or extra:
+            problems = []
+            if missing:
+                problems.append(f"{path}: header lacks column(s) {', '.join(missing)}")
+            if extra:
+                problems.append(f"{path}: unknown column(s) {', '.join(extra)}; data/README.md lists the columns")
+            raise DataValidationError(problems)
+        rows = []
+        for row in reader:
+            if None in row or any(v is None for v in row.values()):
+                raise DataValidationError(
+                    [f"{_where(schema, reader.line_num, None)}: wrong number of fields; check quoting of commas"]
+                )
+            rows.append(row)
+        return rows
+
+
+def _check_rows(schema: Schema, rows: list[dict[str, str]]) -> list[str]:
+    problems = []
+    seen: dict[tuple, int] = {}
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        key = "/".join(row[k] for k in schema.key)
+        for col in schema.columns:
+            value = row[col.name]
+            where = _where(schema, number, col.name, key)
+            if value != value.strip():
+                problems.append(f"{where}: leading or trailing spaces in {value!r}")
+            if not value:
+                if col.required:
+                    problems.append(f"{where}: empty, but a value is required")
+                continue
+            if col.kind == "id" and not _ID.match(value):
+                problems.append(f"{where}: {value!r} is not a valid id (lower-case letters, digits, '-' and '_')")
+            elif col.kind == "int" and not re.fullmatch(r"-?\d+", value):
+                problems.append(f"{where}: {value!r} is not a whole number")
+            elif col.kind == "date" and not _DATE.match(value):
+                problems.append(f"{where}: {value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+            elif col.kind == "list" and any(not item for item in value.split(";")):
+                problems.append(f"{where}: {value!r} has an empty item; separate ids with ';' and no spaces")
+            if col.vocabulary and value not in col.vocabulary:
+                problems.append(f"{where}: {value!r} is not one of: {', '.join(col.vocabulary)}")
+        if schema.key:
+            k = tuple(row[c] for c in schema.key)
+            if k in seen:
+                problems.append(
+                    f"{_where(schema, number, None, key)}: duplicate {'/'.join(schema.key)}; "
+                    f"row {seen[k]} already has it"
+                )
+            seen.setdefault(k, number)
+    return problems
+
+
+def _to_frame(schema: Schema, rows: list[dict[str, str]], categories: dict[str, list[str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[c.name for c in schema.columns])
+    for col in schema.columns:
+        values = frame[col.name]
+        if col.kind == "int":
+            frame[col.name] = pd.array([int(v) if v else None for v in values], dtype="Int64")
+        elif col.kind == "list":
+            frame[col.name] = [tuple(v.split(";")) if v else () for v in values]
+        elif col.kind == "category":
+            cats = list(col.vocabulary) or categories.get(col.references or "", sorted(set(values) - {""}))
+            frame[col.name] = pd.Categorical(values.replace("", None), categories=cats)
+        else:
+            frame[col.name] = values.astype("string").replace("", pd.NA) if not col.required else values.astype("string")
+    return frame
+
+
+@lru_cache(maxsize=16)
+def _load(name: str, folder: str) -> pd.DataFrame:
+    schema = SCHEMAS[name]
+    rows = _read_rows(schema)
+    problems = _check_rows(schema, rows)
+    if problems:
+        raise DataValidationError(problems)
+    categories = {}
+    for col in schema.columns:
+        if col.references and col.kind == "category":
+            table, column = col.references.split(".")
+            categories[col.references] = [r[column] for r in _read_rows(SCHEMAS[table])]
+    return _to_frame(schema, rows, categories)
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """One table by name (see `SCHEMAS`), checked against its schema. Returns a copy."""
+    if name not in SCHEMAS:
+        raise KeyError(f"no table {name!r}; tables are: {', '.join(SCHEMAS)}")
+    return _load(name, str(data_dir())).copy()
+
+
+def load_source_table() -> pd.DataFrame:
+    return load_table("sources")
+
+
+def load_considerations() -> pd.DataFrame:
+    """The considerations, in teaching order."""
+    return load_table("considerations").sort_values("sort_order", ignore_index=True)
+
+
+def load_claims() -> pd.DataFrame:
+    return load_table("claims")
+
+
+def load_readings() -> pd.DataFrame:
+    return load_table("readings")
+
+
+def load_disagreements() -> pd.DataFrame:
+    return load_table("disagreements")
+
+
+def load_timeline() -> pd.DataFrame:
+    return load_table("timeline").sort_values("sequence", ignore_index=True)
+
+
+def validate_data() -> None:
+    """Check every table, the references between them and every quote. Raises DataValidationError."""
+    from considerations.evidence import UnusableQuote, verify_quote
+
+    problems: list[str] = []
+    rows: dict[str, list[dict[str, str]]] = {}
+    for name, schema in SCHEMAS.items():
+        try:
+            rows[name] = _read_rows(schema)
+        except DataValidationError as error:
+            problems += error.problems
+            continue
+        problems += _check_rows(schema, rows[name])
+    if problems:
+        raise DataValidationError(problems)
+
+    keys = {
+        f"{name}.{col.name}": {r[col.name] for r in table}
+        for name, table in rows.items()
+        for col in SCHEMAS[name].columns
+        if col.kind == "id"
+    }
+    for name, table in rows.items():
+        schema = SCHEMAS[name]
+        for number, row in enumerate(table, start=2):
+            key = "/".join(row[k] for k in schema.key)
+            for col in schema.columns:
+                if not col.references or not row[col.name]:
+                    continue
+                values = row[col.name].split(";") if col.kind == "list" else [row[col.name]]
+                for value in values:
+                    if value not in keys[col.references]:
+                        problems.append(
+                            f"{_where(schema, number, col.name, key)}: {value!r} does not exist in {col.references}"
+                        )
+
+    claims = {r["claim_id"]: r for r in rows["claims"]}
+    for number, row in enumerate(rows["readings"], start=2):
+        for claim_id in row["claim_ids"].split(";"):
+            claim = claims.get(claim_id)
+            if claim and (claim["source_id"], claim["consideration_id"]) != (row["source_id"], row["consideration_id"]):
+                problems.append(
+                    f"{_where(SCHEMAS['readings'], number, 'claim_ids', row['consideration_id'] + '/' + row['source_id'])}: "
+                    f"claim {claim_id} is about {claim['consideration_id']} in {claim['source_id']}, not this reading"
+                )
+
+    with_claims = {r["consideration_id"] for r in rows["claims"]}
+    for number, row in enumerate(rows["considerations"], start=2):
+        if row["consideration_id"] not in with_claims:
+            problems.append(
+                f"{_where(SCHEMAS['considerations'], number, 'consideration_id', row['consideration_id'])}: "
+                "no claim in claims.csv supports this consideration"
+            )
+
+    source_ids = [r["source_id"] for r in rows["sources"]]
+    for number, row in enumerate(rows["claims"], start=2):
+        where = _where(SCHEMAS["claims"], number, "quote", row["claim_id"])
+        try:
+            match = verify_quote(row["quote"], source=row["source_id"])
+        except UnusableQuote as error:
+            problems.append(f"{where}: {error}")
+            continue
+        if not match.found:
+            problems.append(
+                f"{where}: quote not found in {row['source_id']}; closest passage: {match.closest_passage[:120]!r}"
+            )
+        for other in source_ids:
+            if other != row["source_id"] and verify_quote(row["quote"], source=other).found:
+                problems.append(f"{where}: quote also occurs in {other}; choose words unique to {row['source_id']}")
+    if problems:
+        raise DataValidationError(problems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        validate_data()
+    except DataValidationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    counts = {name: len(_read_rows(schema)) for name, schema in SCHEMAS.items()}
+    print(f"course data in {data_dir()} is valid: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

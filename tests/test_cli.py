@@ -1,0 +1,42 @@
+"""The `autograder` command-line contract that instructors script against."""
+
+import json
+
+from conftest import run_cli
+
+
+def test_sources_lists_both_articles():
+    result = run_cli("sources")
+    assert result.returncode == 0
+    lines = result.stdout.strip().split("\n")
+    ids = [line.split("\t")[0] for line in lines]
+    assert ids == ["iess-analysis", "brotherhood-commentary"]
+    assert all(len(line.split("\t")) == 2 and line.split("\t")[1] for line in lines)
+
+
+def test_verify_quote_found():
+    result = run_cli("verify-quote", "the Taliban’s shrewd economic strategy of diversifying trade")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["found"] is True and out["source"] == "iess-analysis"
+    assert set(out) == {"found", "source", "start", "end", "passage"}
+    from considerations import load_sources
+
+    body = load_sources()["iess-analysis"].body
+    assert body[out["start"] : out["end"]] == "the Taliban’s shrewd economic strategy of diversifying trade"
+    assert out["passage"] in body
+
+
+def test_verify_quote_with_source_not_found():
+    result = run_cli("verify-quote", "--source", "iess-analysis", "Pakistan’s economy is in the ICU")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["found"] is False and out["closest_passage"]
+
+
+def test_verify_quote_unusable_input_exits_2_with_one_line():
+    for args in (["verify-quote", ""], ["verify-quote", "too few words"], ["verify-quote", "--source", "nyt", "four words are enough here"]):
+        result = run_cli(*args)
+        assert result.returncode == 2, args
+        assert result.stdout == ""
+        assert len(result.stderr.strip().split("\n")) == 1 and result.stderr.strip()
