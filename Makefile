@@ -34,7 +34,7 @@ system-packages:
 
 book: setup
 	@echo "==> course data check"
-	$(PY) -m considerations.data
+	$(PY) -m considerations
 
 test: setup system-packages
 	$(PY) -m pytest -n 2

@@ -1,0 +1,7 @@
+"""`python -m considerations`: validate the course data (see considerations.data)."""
+
+import sys
+
+from considerations.data import main
+
+sys.exit(main())
