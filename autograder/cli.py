@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograder.commands import sources, validate_data, verify_quote
+from autograder.commands import export, feedback, grade, sources, validate_data, verify_quote
 
 VERBS = {
     "sources": sources,
     "verify-quote": verify_quote,
     "validate-data": validate_data,
+    "grade": grade,
+    "feedback": feedback,
+    "export": export,
 }
 
 

@@ -1,0 +1,140 @@
+"""`autograder grade ASSIGNMENT`: grade every submission, in a sandbox, into the gradebook.
+
+    autograder grade reading_the_sources [--course exercises] [--workers 2] [--timeout 60]
+                     [--force] [--student ID ...] [--scheduler tcp://host:8786]
+                     [--unsafe-no-sandbox]
+
+Student code runs in bubblewrap; answers come back as data and are scored here,
+against keys derived from data/. One bad submission never stops the batch. Re-running
+is safe: unchanged submissions are not run again (use --force to run them anyway).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from queue import Queue
+
+from autograder.progress import Progress
+
+DEFAULT_COURSE = "exercises"
+
+
+def add_parser(verbs, name):
+    p = verbs.add_parser(name, help="grade all submissions of an assignment (sandboxed) into the gradebook")
+    p.add_argument("assignment")
+    p.add_argument("--course", default=DEFAULT_COURSE, metavar="DIR", help="the nbgrader course folder (default: exercises/)")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="sandboxes running at once (default 2)")
+    p.add_argument("--timeout", type=float, default=60, metavar="SECONDS", help="wall-clock limit per notebook (default 60)")
+    p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
+    p.add_argument("--force", action="store_true", help="run every submission again, even unchanged ones")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run the sandboxes on a Dask cluster (dask.distributed scheduler address)")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code WITHOUT a sandbox (only for trusted code, e.g. your own tests)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args) -> int:
+    # Imported here so that light verbs (sources, verify-quote) start fast.
+    from autograder import gradebook
+    from autograder.course import Course, valid_student_id
+    from autograder.grading import SubmissionOutcome, grade_submission, load_assignment_keys, store
+    from autograder.sandbox import Limits, sandbox_available
+
+    try:
+        course = Course(Path(args.course))
+        course.check_assignment(args.assignment)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"autograder grade: {error}", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("autograder grade: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if not args.unsafe_no_sandbox:
+        problem = sandbox_available()
+        if problem:
+            print(f"autograder grade: refusing to run student code without a sandbox: {problem}.\n"
+                  "Install bubblewrap, or pass --unsafe-no-sandbox if you trust every submission.", file=sys.stderr)
+            return 2
+    else:
+        print("WARNING: --unsafe-no-sandbox: student code runs with your permissions, network and files.", file=sys.stderr)
+
+    keys = load_assignment_keys(course, args.assignment)
+    gradebook.ensure_assignment(course, args.assignment, log=lambda m: print(m, file=sys.stderr))
+    students = course.students_with_submissions(args.assignment)
+    if args.student:
+        students = [s for s in students if s in set(args.student)]
+    bad_ids = [s for s in students if not valid_student_id(s)]
+    students = [s for s in students if valid_student_id(s)]
+    for s in bad_ids:
+        print(f"skipping folder {s!r}: not a valid student id", file=sys.stderr)
+    if not students:
+        print(f"no submissions for {args.assignment} under {course.root / 'submitted'}", file=sys.stderr)
+        return 0
+
+    limits = Limits(wall_seconds=args.timeout)
+    progress = Progress(len(students), label=f"grading {args.assignment}", enabled=not args.quiet)
+    outcomes: list = []
+    started = time.monotonic()
+
+    def finish(outcome, records, run_fp, score_fp):
+        # Only this (the coordinating) thread writes results and the gradebook.
+        store(course, outcome, records, run_fp, score_fp)
+        gradebook.write_autograded_notebooks(course, outcome, {r.name: r.graded_cells for r in records})
+        gradebook.record(course, outcome, gradebook.read_timestamp(course, outcome.student, args.assignment))
+        outcomes.append(outcome)
+        detail = "failed" if outcome.status == "failed" else f"{outcome.score:g}/{outcome.max_score:g}"
+        progress.step(f"{outcome.student}: {detail}{' (unchanged)' if outcome.reused == 'scores' else ''}")
+
+    if args.scheduler:
+        from autograder.distributed import grade_on_cluster
+
+        grade_on_cluster(args.scheduler, course, args.assignment, students, keys, limits, args.force, finish,
+                         unsafe_no_sandbox=args.unsafe_no_sandbox)
+    else:
+        slots: Queue = Queue()
+        for slot in range(args.workers):
+            slots.put(slot)
+
+        def work(student):
+            slot = slots.get()
+            try:
+                return grade_submission(course, args.assignment, student, keys, limits, slot=slot, force=args.force,
+                                        unsafe_no_sandbox=args.unsafe_no_sandbox)
+            finally:
+                slots.put(slot)
+
+        with ThreadPoolExecutor(max_workers=args.workers) as pool:
+            futures = {pool.submit(work, s): s for s in students}
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    finish(*future.result())
+                except Exception as error:  # a grader bug on one submission must not stop the batch
+                    progress.step(f"{student}: ERROR {type(error).__name__}: {error}")
+                    outcomes.append(SubmissionOutcome(student, args.assignment, []))
+                    outcomes[-1].reused = f"error: {type(error).__name__}: {error}"
+    progress.close()
+    print_summary(outcomes, time.monotonic() - started)
+    return 0
+
+
+def print_summary(outcomes: list, seconds: float) -> None:
+    graded = [o for o in outcomes if o.notebooks and o.status == "graded"]
+    failed = [o for o in outcomes if o.notebooks and o.status == "failed"]
+    errors = [o for o in outcomes if not o.notebooks]
+    reused = [o for o in outcomes if o.reused in ("scores", "answers")]
+    pending = [o for o in outcomes if o.pending_manual]
+    n = len(outcomes)
+    print(f"\n{n} submission(s) in {seconds:.1f} s ({seconds / max(n, 1):.2f} s each): "
+          f"{len(graded)} graded, {len(failed)} failed, {len(errors)} grader errors; "
+          f"{len(reused)} reused from an earlier run; {len(pending)} awaiting manual grading")
+    for o in failed:
+        for reason in o.failures:
+            print(f"  failed  {o.student}: {reason}")
+    for o in errors:
+        print(f"  ERROR   {o.student}: {o.reused}")
+    if pending:
+        print("  manual grading needed (formgrader): " + ", ".join(sorted(o.student for o in pending)))

@@ -1,0 +1,173 @@
+"""The sandbox holds against what students have tried, and the host is left as it was."""
+
+import os
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox import Limits, run_in_sandbox, sandbox_available
+
+pytestmark = pytest.mark.skipif(sandbox_available() is not None, reason=f"no sandbox: {sandbox_available()}")
+ROOT = Path(__file__).resolve().parent.parent
+FAST = Limits(wall_seconds=20)
+
+
+def run(*cells, answers=("answer",), limits=FAST):
+    return run_in_sandbox(list(cells), list(answers), limits)
+
+
+def test_plain_answers_come_back_as_data():
+    r = run("answer = {'economy': 'toward', 'n': [1, 2.5, None, True]}")
+    assert r.ok and r.answers == {"answer": {"economy": "toward", "n": [1, 2.5, None, True]}}
+
+
+def test_course_library_and_data_are_readable():
+    r = run("from considerations import load_claims\nanswer = int(len(load_claims()))")
+    assert r.ok and r.answers["answer"] >= 60, r.cells
+
+
+def test_always_equal_objects_and_subclasses_are_not_answers():
+    r = run(
+        "class Yes(str):\n    def __eq__(self, other): return True\n    __hash__ = str.__hash__\nanswer = Yes('x')",
+        "class D(dict):\n    def __eq__(self, other): return True\nother = D(a=1)",
+        answers=("answer", "other"),
+    )
+    assert r.ok and r.answers == {}
+    assert "plain data" in r.missing["answer"] and "plain data" in r.missing["other"]
+
+
+def test_no_view_of_the_course_home_or_other_files(tmp_path):
+    home_secret = Path.home() / f".autograder-secret-{uuid.uuid4().hex}"
+    home_secret.write_text("instructor's private file")
+    try:
+        secret_paths = [ROOT / "exercises", ROOT / "autograder" / "keys.py", ROOT / "tests", home_secret,
+                        ROOT / "exercises" / "gradebook.db", tmp_path, Path("/work/shared")]
+        code = "import os\nanswer = {p: os.path.exists(p) for p in %r}" % [str(p) for p in secret_paths]
+        r = run(code)
+    finally:
+        home_secret.unlink()
+    assert r.ok, r.cells
+    assert not any(r.answers["answer"].values()), r.answers
+
+
+def test_writes_outside_scratch_fail_and_leave_the_host_unchanged(tmp_path):
+    marker = ROOT / f"sandbox-write-{uuid.uuid4().hex}"
+    host_tmp = Path("/tmp") / f"sandbox-write-{uuid.uuid4().hex}"
+    code = (
+        "import os\nresults = []\n"
+        f"for p in [{str(marker)!r}, {str(ROOT / 'data' / 'claims.csv')!r}, {str(host_tmp)!r}]:\n"
+        "    try:\n        open(p, 'a').write('x')\n        results.append('wrote')\n"
+        "    except OSError as e:\n        results.append(type(e).__name__)\n"
+        "answer = results"
+    )
+    before = (ROOT / "data" / "claims.csv").read_bytes()
+    r = run(code)
+    assert r.ok, r.cells
+    assert not marker.exists()
+    assert not host_tmp.exists()  # the sandbox's /tmp is its own, gone when it ends
+    assert (ROOT / "data" / "claims.csv").read_bytes() == before
+    assert r.answers["answer"][:2] == ["OSError", "OSError"] or "wrote" not in r.answers["answer"][:2]
+
+
+def test_no_network():
+    received = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(5)
+    port = server.getsockname()[1]
+
+    def accept():
+        try:
+            received.append(server.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    code = (
+        "import socket\nanswer = []\n"
+        f"for host in [('127.0.0.1', {port}), ('10.0.0.1', 80)]:\n"
+        "    try:\n        socket.create_connection(host, timeout=2)\n        answer.append('connected')\n"
+        "    except OSError as e:\n        answer.append(type(e).__name__)\n"
+    )
+    r = run(code)
+    server.close()
+    thread.join()
+    assert r.ok and "connected" not in r.answers["answer"], r.answers
+    assert received == []
+
+
+def test_endless_loop_ignoring_interrupts_is_stopped_by_the_wall_clock():
+    started = time.monotonic()
+    r = run("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            "while True:\n    pass", limits=Limits(wall_seconds=3))
+    assert not r.ok and "did not finish within 3" in r.failure
+    assert time.monotonic() - started < 15
+
+
+def test_detached_processes_die_with_the_sandbox():
+    token = uuid.uuid4().hex
+    code = (
+        "import subprocess, os\n"
+        f"subprocess.Popen(['sh', '-c', 'sleep 30 # {token}'], start_new_session=True,"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(30)\n    os._exit(0)\n"
+        "answer = 'done'"
+    )
+    r = run(code)
+    assert r.ok and r.answers["answer"] == "done"
+    time.sleep(0.5)
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert token not in ps
+
+
+def test_fork_bomb_is_contained():
+    code = (
+        "import os\ncount = 0\n"
+        "try:\n    for _ in range(10000):\n        if os.fork() == 0:\n            import time; time.sleep(20); os._exit(0)\n"
+        "        count += 1\nexcept OSError:\n    pass\nanswer = count"
+    )
+    r = run(code, limits=Limits(wall_seconds=20, processes=32))
+    assert r.ok, r.failure
+    assert r.answers["answer"] < 40
+
+
+def test_memory_bomb_fails_inside_the_sandbox():
+    r = run("try:\n    big = bytearray(8 * 1024**3)\n    answer = 'allocated'\nexcept MemoryError:\n    answer = 'refused'")
+    assert r.ok and r.answers["answer"] == "refused"
+
+
+def test_huge_output_is_capped():
+    r = run("print('x' * 50_000_000)", "import os\nos.write(1, b'y' * 5_000_000)", "answer = 1")
+    assert r.ok and r.answers["answer"] == 1
+    assert len(r.cells[0]["output"]) <= FAST.cell_output_chars
+    assert r.cells[0]["truncated"] > 49_000_000
+    assert len(r.stream) < FAST.stream_bytes + 200
+
+
+def test_exiting_the_interpreter_loses_only_the_cheat():
+    r = run("answer = 'x'", "import os\nos._exit(0)")
+    assert not r.ok and "ended the run" in r.failure
+    r = run("answer = 'x'", "raise SystemExit(3)", "exit()")
+    assert r.ok and r.answers["answer"] == "x"
+
+
+def test_students_own_tampering_only_changes_their_own_answers():
+    # AST transformers, input transformers and settrace act inside the sandbox only;
+    # what comes out is still plain data, checked by the grader outside.
+    r = run(
+        "import ast, sys\n"
+        "class Strip(ast.NodeTransformer):\n    def visit_Assert(self, node):\n        return None\n"
+        "get_ipython().ast_transformers.append(Strip())\n"
+        "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"
+        "sys.settrace(lambda *a: None)",
+        "answer = 'wrong'",
+    )
+    assert r.ok
+    assert r.answers.get("answer") in (None, "wrong")  # the blanked cell may not have run at all
