@@ -124,25 +124,62 @@ class RunRecord:
     graded_cells: list = field(default_factory=list)  # the notebook as graded, for formgrader
 
 
-def run_submission(course: Course, assignment: str, student: str, limits: Limits, slot: int = 0,
-                   unsafe_no_sandbox: bool = False) -> list[RunRecord]:
-    """Run each of the student's notebooks in the sandbox. Never raises for a bad submission."""
-    records = []
+def cold_runner(slot: int = 0, unsafe_no_sandbox: bool = False):
+    """A runner that starts one sandbox per notebook (slow to start, nothing to keep alive)."""
+    def run(cells, names, limits):
+        return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe_no_sandbox)
+    return run
+
+
+@dataclass
+class NotebookJob:
+    """One notebook, ready to run: the code cells in order and the answers to export.
+    Plain data, so it can be shipped to a remote worker."""
+
+    name: str
+    cells: list
+    answer_names: list
+    free_text: dict
+    notes: list
+    graded_cells: list
+    failure: str = ""  # set when the notebook cannot be run at all (missing, not JSON...)
+
+
+def prepare_submission(course: Course, assignment: str, student: str) -> list[NotebookJob]:
+    """Read and check the student's notebooks against the instructor's (in the coordinating process)."""
+    jobs = []
     for instructor in course.instructor_notebooks(assignment):
         path = course.submission_dir(student, assignment) / f"{instructor.name}.ipynb"
-        qids = [q.qid for q in questions_in(instructor, assignment) if q.kind != "free_text"]
+        names = [q.qid for q in questions_in(instructor, assignment) if q.kind != "free_text"]
         if not path.is_file():
-            records.append(RunRecord(instructor.name, f"{instructor.name}.ipynb was not submitted", {}, {}, [], "", {}, [], 0.0))
+            jobs.append(NotebookJob(instructor.name, [], names, {}, [], [], f"{instructor.name}.ipynb was not submitted"))
             continue
         try:
             prepared = prepare(instructor, read_notebook(path))
         except BadSubmission as error:
-            records.append(RunRecord(instructor.name, str(error), {}, {}, [], "", {}, [], 0.0))
+            jobs.append(NotebookJob(instructor.name, [], names, {}, [], [], str(error)))
             continue
-        run: RunResult = run_in_sandbox(prepared.code_cells, qids, limits, slot=slot, unsafe_no_sandbox=unsafe_no_sandbox)
         free_text = {c.grade_id: prepared.answer_cells.get(c.grade_id, "") for c in instructor.cells if c.is_manual}
-        records.append(RunRecord(instructor.name, run.failure, run.answers, run.missing, run.cells, run.stream,
-                                 free_text, prepared.notes, run.seconds, prepared.cells_for_record))
+        jobs.append(NotebookJob(instructor.name, prepared.code_cells, names, free_text, prepared.notes,
+                                prepared.cells_for_record))
+    return jobs
+
+
+def to_record(job: NotebookJob, run: RunResult | None) -> RunRecord:
+    if run is None:
+        return RunRecord(job.name, job.failure, {}, {}, [], "", job.free_text, job.notes, 0.0, job.graded_cells)
+    return RunRecord(job.name, run.failure, run.answers, run.missing, run.cells, run.stream, job.free_text,
+                     job.notes, run.seconds, job.graded_cells)
+
+
+def run_submission(course: Course, assignment: str, student: str, limits: Limits, runner=None) -> list[RunRecord]:
+    """Run each of the student's notebooks with `runner(cells, answer_names, limits)` (a sandbox).
+    Never raises for a bad submission."""
+    runner = runner or cold_runner()
+    records = []
+    for job in prepare_submission(course, assignment, student):
+        run = None if job.failure else runner(job.cells, job.answer_names, limits)
+        records.append(to_record(job, run))
     return records
 
 
@@ -219,22 +256,31 @@ def outcome_from_stored(data: dict) -> SubmissionOutcome:
     return SubmissionOutcome(data["student"], data["assignment"], notebooks)
 
 
-def grade_submission(course: Course, assignment: str, student: str, keys: dict, limits: Limits, slot: int = 0,
-                     force: bool = False, unsafe_no_sandbox: bool = False) -> tuple[SubmissionOutcome, list[RunRecord], str, str]:
-    """Grade one student's submission, reusing stored work where nothing relevant changed."""
+def reuse_stored(course: Course, assignment: str, student: str, keys: dict, force: bool = False):
+    """The stored outcome when nothing relevant changed, or stored answers re-scored when only the
+    keys or the grading code changed. None when the student's code must run (again)."""
     run_fp = submission_fingerprint(course, assignment, student)
     score_fp = scoring_fingerprint(str(course.root), assignment)
     stored = None if force else load_stored(course, assignment, student)
-    if stored and stored.get("run_fingerprint") == run_fp:
-        records = [RunRecord(**r) for r in stored["records"]]
-        if stored.get("scoring_fingerprint") == score_fp:
-            outcome = outcome_from_stored(stored)
-            outcome.reused = "scores"
-            return outcome, records, run_fp, score_fp
+    if not stored or stored.get("run_fingerprint") != run_fp:
+        return None, run_fp, score_fp
+    records = [RunRecord(**r) for r in stored["records"]]
+    if stored.get("scoring_fingerprint") == score_fp:
+        outcome = outcome_from_stored(stored)
+        outcome.reused = "scores"
+    else:
         outcome = SubmissionOutcome(student, assignment, score_records(course, assignment, records, keys))
         outcome.reused = "answers"
-        return outcome, records, run_fp, score_fp
-    records = run_submission(course, assignment, student, limits, slot=slot, unsafe_no_sandbox=unsafe_no_sandbox)
+    return (outcome, records, run_fp, score_fp), run_fp, score_fp
+
+
+def grade_submission(course: Course, assignment: str, student: str, keys: dict, limits: Limits, runner=None,
+                     force: bool = False) -> tuple[SubmissionOutcome, list[RunRecord], str, str]:
+    """Grade one student's submission, reusing stored work where nothing relevant changed."""
+    reused, run_fp, score_fp = reuse_stored(course, assignment, student, keys, force)
+    if reused:
+        return reused
+    records = run_submission(course, assignment, student, limits, runner)
     outcome = SubmissionOutcome(student, assignment, score_records(course, assignment, records, keys))
     return outcome, records, run_fp, score_fp
 

@@ -29,6 +29,7 @@ import considerations
 from considerations.paths import data_dir
 
 RUNNER = Path(__file__).with_name("sandbox_runner.py")
+ZYGOTE = Path(__file__).with_name("sandbox_zygote.py")
 SANDBOX_UID_BASE = 61000  # one unprivileged uid per worker slot, so process limits don't collide
 
 
@@ -101,15 +102,13 @@ def _read_only_paths() -> list[Path]:
     return result
 
 
-def build_command(slot: int, limits: Limits, result_fd: int) -> list[str]:
+def _sandbox_base(as_root: bool, limits: Limits) -> list[str]:
+    """bwrap options shared by cold and warm sandboxes: namespaces, read-only views, scratch, environment."""
     exe = shutil.which("bwrap")
     if not exe:
         raise SandboxUnavailable(sandbox_available() or "bwrap missing")
-    as_root = os.geteuid() == 0
     cmd = [exe, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
-    if not as_root:
-        cmd += ["--unshare-user"]
     cmd += ["--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         target = Path("/" + name)
@@ -129,7 +128,8 @@ def build_command(slot: int, limits: Limits, result_fd: int) -> list[str]:
         cmd += ["--ro-bind", str(path), str(path)]
         made.add(str(path))
     cmd += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", "/opt/autograder",
-            "--ro-bind", str(RUNNER), "/opt/autograder/runner.py"]
+            "--ro-bind", str(RUNNER), "/opt/autograder/sandbox_runner.py",
+            "--ro-bind", str(ZYGOTE), "/opt/autograder/sandbox_zygote.py"]
     cmd += ["--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
             "--perms", "0777", "--dir", "/tmp/work", "--chdir", "/tmp/work",
@@ -137,8 +137,17 @@ def build_command(slot: int, limits: Limits, result_fd: int) -> list[str]:
             "--setenv", "HOME", "/tmp/work", "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
             "--setenv", "PYTHONHASHSEED", "0", "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", "/tmp",
-            "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
-            "--setenv", "AUTOGRADER_RESULT_FD", str(result_fd)]
+            "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1"]
+    return cmd
+
+
+def build_command(slot: int, limits: Limits, result_fd: int) -> list[str]:
+    """A cold sandbox: one bwrap per notebook (rlimits via prlimit, uid via setpriv)."""
+    as_root = os.geteuid() == 0
+    cmd = _sandbox_base(as_root, limits)
+    if not as_root:
+        cmd.insert(1, "--unshare-user")
+    cmd += ["--setenv", "AUTOGRADER_RESULT_FD", str(result_fd)]
     if as_root:
         cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     cmd += ["--", "/usr/bin/prlimit", f"--cpu={limits.cpu_seconds}", f"--as={limits.memory_bytes}",
@@ -148,7 +157,7 @@ def build_command(slot: int, limits: Limits, result_fd: int) -> list[str]:
         uid = SANDBOX_UID_BASE + slot
         cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
                 "--inh-caps=-all", "--bounding-set=-all", "--"]
-    cmd += [sys.executable, "/opt/autograder/runner.py"]
+    cmd += [sys.executable, "/opt/autograder/sandbox_runner.py"]
     return cmd
 
 
@@ -219,19 +228,23 @@ def run_in_sandbox(cells: list[str], answer_names: list[str], limits: Limits = L
         return RunResult(False, failure=failure, stream=stream, seconds=seconds)
     if result_over[0]:
         return RunResult(False, failure="the answers are too large to grade", stream=stream, seconds=seconds)
-    raw = b"".join(result_parts)
+    return _parse_result(b"".join(result_parts), stream, proc.returncode, seconds)
+
+
+def _parse_result(raw: bytes, stream: str, returncode: int | None, seconds: float) -> RunResult:
+    """Turn the runner's (untrusted) result bytes into a RunResult."""
     try:
         data = json.loads(raw.decode("utf-8"))
         answers, missing, cell_results = data["answers"], data["missing"], data["cells"]
         if not (isinstance(answers, dict) and isinstance(missing, dict) and isinstance(cell_results, list)):
             raise ValueError("wrong shape")
+        cell_results = [c for c in cell_results if isinstance(c, dict)]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        code = proc.returncode
         why = "the notebook's code ended the run before its answers could be read"
-        if code is not None and code < 0:
-            why += f" (killed by signal {signal.Signals(-code).name}: a limit on CPU, memory or processes?)"
-        elif code:
-            why += f" (exit status {code})"
+        if returncode is not None and returncode < 0:
+            why += f" (killed by signal {signal.Signals(-returncode).name}: a limit on CPU, memory or processes?)"
+        elif returncode:
+            why += f" (exit status {returncode})"
         return RunResult(False, failure=why, stream=stream, seconds=seconds)
     return RunResult(True, answers=answers, missing=missing, cells=cell_results, stream=stream, seconds=seconds)
 
@@ -247,3 +260,103 @@ def _kill(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
+
+
+class WarmSandbox:
+    """A long-lived sandbox that has imported everything once and forks a fresh,
+    unprivileged, namespaced process per notebook (see sandbox_zygote.py).
+
+    Isolation is the cold sandbox's (same bwrap view, rlimits, uid, wall clock),
+    plus a new mount and PID namespace and a new /tmp per notebook, so nothing
+    carries over from one submission to the next. If the warm process itself
+    fails, `run` restarts it and falls back to a cold sandbox for that notebook.
+    """
+
+    START_TIMEOUT = 120.0
+
+    def __init__(self, slot: int = 0, limits: Limits = Limits()):
+        self.slot = slot
+        self.limits = limits
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    def _command(self) -> list[str]:
+        as_root = os.geteuid() == 0
+        cmd = _sandbox_base(as_root, self.limits)
+        if as_root:
+            cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            cmd[1:1] = ["--unshare-user", "--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN"]
+        return cmd + ["--", sys.executable, "/opt/autograder/sandbox_zygote.py"]
+
+    def start(self) -> None:
+        import tempfile
+
+        self.close()
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, start_new_session=True)
+        self.starts += 1
+        line = self._readline(self.START_TIMEOUT)
+        if not line or not json.loads(line).get("ready"):
+            self.log.seek(0)
+            detail = self.log.read()[-1000:].decode("utf-8", "replace")
+            self.close()
+            raise SandboxUnavailable(f"the warm sandbox did not start: {detail.strip() or 'no output'}")
+
+    def _readline(self, timeout: float) -> bytes | None:
+        import select
+
+        deadline = time.monotonic() + timeout
+        buffer = b""
+        fd = self.proc.stdout.fileno()
+        while not buffer.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    return None
+                buffer += chunk
+        return buffer
+
+    def run(self, cells: list[str], answer_names: list[str], limits: Limits | None = None) -> RunResult:
+        limits = limits or self.limits
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        job = {"cells": cells, "answers": answer_names, "cell_output_cap": limits.cell_output_chars}
+        spec = {"wall": limits.wall_seconds, "cpu": limits.cpu_seconds, "memory": limits.memory_bytes,
+                "processes": limits.processes, "file": limits.file_bytes, "open_files": limits.open_files,
+                "scratch": limits.scratch_bytes, "stream": limits.stream_bytes, "result": limits.result_bytes,
+                "uid": SANDBOX_UID_BASE + self.slot if os.geteuid() == 0 else None}
+        try:
+            self.proc.stdin.write((json.dumps({"job": job, "limits": spec}) + "\n").encode())
+            self.proc.stdin.flush()
+            line = self._readline(limits.wall_seconds + 30)
+            response = json.loads(line) if line else None
+        except (BrokenPipeError, ValueError):
+            response = None
+        if not isinstance(response, dict):
+            # The warm process broke (it never runs student code itself, so this is rare):
+            # start afresh and grade this notebook in a cold sandbox.
+            self.close()
+            return run_in_sandbox(cells, answer_names, limits, slot=self.slot)
+        stream = str(response.get("stream", ""))
+        seconds = float(response.get("seconds", 0.0))
+        if "failure" in response:
+            return RunResult(False, failure=str(response["failure"]), stream=stream, seconds=seconds)
+        code = response.get("exit")
+        return _parse_result(str(response.get("result", "")).encode(), stream, code if isinstance(code, int) else None, seconds)
+
+    def close(self) -> None:
+        if self.proc is not None:
+            _kill(self.proc)
+            self.proc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

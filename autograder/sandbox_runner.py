@@ -76,12 +76,7 @@ def to_plain(value, depth=0, budget=None):
     raise NotPlainData(f"the answer must be plain data (str, number, bool, None, list, dict); got a {kind.__name__}")
 
 
-def main():
-    result_fd = int(os.environ.get("AUTOGRADER_RESULT_FD", "3"))
-    result = os.fdopen(result_fd, "w", encoding="utf-8")
-    job = json.loads(sys.stdin.read())
-    sys.stdin = io.StringIO("")  # input() in a student's cell gets EOF, not a hang
-
+def make_shell():
     from IPython.core.interactiveshell import InteractiveShell
 
     class GradingShell(InteractiveShell):
@@ -90,6 +85,13 @@ def main():
 
     shell = GradingShell.instance()
     shell.colors = "NoColor"
+    return shell
+
+
+def execute(job, result, shell=None):
+    """Run the job's cells and write the result JSON to the `result` text stream."""
+    sys.stdin = io.StringIO("")  # input() in a student's cell gets EOF, not a hang
+    shell = shell or make_shell()
     cap = int(job.get("cell_output_cap", 10_000))
     cells = []
     real_out, real_err = sys.stdout, sys.stderr
@@ -122,6 +124,11 @@ def main():
             missing[name] = f"the answer could not be read ({type(exc).__name__})"
     json.dump({"cells": cells, "answers": answers, "missing": missing}, result)
     result.flush()
+
+
+def main():
+    result = os.fdopen(int(os.environ.get("AUTOGRADER_RESULT_FD", "3")), "w", encoding="utf-8")
+    execute(json.loads(sys.stdin.read()), result)
 
 
 if __name__ == "__main__":

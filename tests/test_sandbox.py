@@ -10,15 +10,36 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import Limits, run_in_sandbox, sandbox_available
+from autograder.sandbox import Limits, WarmSandbox, run_in_sandbox, sandbox_available
 
 pytestmark = pytest.mark.skipif(sandbox_available() is not None, reason=f"no sandbox: {sandbox_available()}")
 ROOT = Path(__file__).resolve().parent.parent
 FAST = Limits(wall_seconds=20)
+_warm: dict = {}
+
+
+@pytest.fixture(params=["cold", "warm"], autouse=True)
+def mode(request):
+    """Every attack is tried on both sandboxes: one bwrap per notebook, and the warm forking one."""
+    _mode[0] = request.param
+    yield request.param
+
+
+_mode = ["cold"]
 
 
 def run(*cells, answers=("answer",), limits=FAST):
+    if _mode[0] == "warm":
+        sandbox = _warm.get("sandbox")
+        if sandbox is None:
+            sandbox = _warm["sandbox"] = WarmSandbox(slot=7, limits=FAST)
+        return sandbox.run(list(cells), list(answers), limits)
     return run_in_sandbox(list(cells), list(answers), limits)
+
+
+def teardown_module():
+    if "sandbox" in _warm:
+        _warm["sandbox"].close()
 
 
 def test_plain_answers_come_back_as_data():
@@ -171,3 +192,25 @@ def test_students_own_tampering_only_changes_their_own_answers():
     )
     assert r.ok
     assert r.answers.get("answer") in (None, "wrong")  # the blanked cell may not have run at all
+
+
+def test_nothing_carries_over_between_submissions_in_a_warm_sandbox():
+    _mode[0] = "warm"
+    token = uuid.uuid4().hex
+    first = run(
+        "import considerations, builtins, os, subprocess\n"
+        "considerations.load_claims = lambda: 'hacked'\n"
+        "builtins.answer_from_before = 'leaked'\n"
+        "open('/tmp/left-behind', 'w').write('x')\n"
+        f"subprocess.Popen(['sh', '-c', 'sleep 30 # {token}'], start_new_session=True)\n"
+        "answer = 'first'"
+    )
+    assert first.ok and first.answers["answer"] == "first"
+    second = run(
+        "import os, builtins, considerations\n"
+        "answer = [os.path.exists('/tmp/left-behind'), hasattr(builtins, 'answer_from_before'),\n"
+        "          callable(considerations.load_claims) and len(considerations.load_claims()) > 0]"
+    )
+    assert second.ok and second.answers["answer"] == [False, False, True]
+    time.sleep(0.5)
+    assert token not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout

@@ -31,6 +31,8 @@ def add_parser(verbs, name):
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     p.add_argument("--force", action="store_true", help="run every submission again, even unchanged ones")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run the sandboxes on a Dask cluster (dask.distributed scheduler address)")
+    p.add_argument("--cold", action="store_true",
+                   help="start a new sandbox for every notebook instead of forking from a warm one (slower)")
     p.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code WITHOUT a sandbox (only for trusted code, e.g. your own tests)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -40,8 +42,8 @@ def run(args) -> int:
     # Imported here so that light verbs (sources, verify-quote) start fast.
     from autograder import gradebook
     from autograder.course import Course, valid_student_id
-    from autograder.grading import SubmissionOutcome, grade_submission, load_assignment_keys, store
-    from autograder.sandbox import Limits, sandbox_available
+    from autograder.grading import SubmissionOutcome, cold_runner, grade_submission, load_assignment_keys, store
+    from autograder.sandbox import Limits, WarmSandbox, sandbox_available
 
     try:
         course = Course(Path(args.course))
@@ -94,17 +96,24 @@ def run(args) -> int:
         grade_on_cluster(args.scheduler, course, args.assignment, students, keys, limits, args.force, finish,
                          unsafe_no_sandbox=args.unsafe_no_sandbox)
     else:
-        slots: Queue = Queue()
+        # One sandbox per worker slot: warm (imports done once, a fresh fork per notebook)
+        # unless --cold; each slot has its own unprivileged uid.
+        runners: Queue = Queue()
+        warm: list = []
         for slot in range(args.workers):
-            slots.put(slot)
+            if args.unsafe_no_sandbox or args.cold:
+                runners.put(cold_runner(slot, unsafe_no_sandbox=args.unsafe_no_sandbox))
+            else:
+                sandbox = WarmSandbox(slot, limits)
+                warm.append(sandbox)
+                runners.put(sandbox.run)
 
         def work(student):
-            slot = slots.get()
+            runner = runners.get()
             try:
-                return grade_submission(course, args.assignment, student, keys, limits, slot=slot, force=args.force,
-                                        unsafe_no_sandbox=args.unsafe_no_sandbox)
+                return grade_submission(course, args.assignment, student, keys, limits, runner=runner, force=args.force)
             finally:
-                slots.put(slot)
+                runners.put(runner)
 
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             futures = {pool.submit(work, s): s for s in students}
@@ -116,6 +125,8 @@ def run(args) -> int:
                     progress.step(f"{student}: ERROR {type(error).__name__}: {error}")
                     outcomes.append(SubmissionOutcome(student, args.assignment, []))
                     outcomes[-1].reused = f"error: {type(error).__name__}: {error}"
+        for sandbox in warm:
+            sandbox.close()
     progress.close()
     print_summary(outcomes, time.monotonic() - started)
     return 0
