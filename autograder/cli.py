@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+
+# jsonschema (imported by nbformat and nbgrader) compiles the grammars of rfc3987-syntax at
+# import, 3-7 s, only to check the "iri" string format, which no notebook or gradebook schema
+# uses. Without the module jsonschema simply skips that format.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 from autograder.commands import export, feedback, grade, sources, validate_data, verify_quote
 
@@ -29,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # nbgrader runs its own tools (alembic) by name: make this environment's bin/ findable
+    # even when the virtualenv is not activated.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     args = build_parser().parse_args(argv)
     return VERBS[args.verb].run(args)
 

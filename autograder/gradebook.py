@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course
 from autograder.grading import SubmissionOutcome
+from autograder.submission import unanswered
 
 
 class GradebookNotReady(RuntimeError):
@@ -45,6 +48,13 @@ def ensure_assignment(course: Course, assignment: str, log=print) -> None:
 
 
 def record(course: Course, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
+    with warnings.catch_warnings():
+        # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings; they are harmless.
+        warnings.simplefilter("ignore", SAWarning)
+        _record(course, outcome, timestamp)
+
+
+def _record(course: Course, outcome: SubmissionOutcome, timestamp: str | None) -> None:
     with Gradebook(course.gradebook_url) as gb:
         gb.update_or_create_student(outcome.student)
         kwargs = {"timestamp": timestamp} if timestamp else {}
@@ -56,7 +66,7 @@ def record(course: Course, outcome: SubmissionOutcome, timestamp: str | None = N
                 except MissingEntry:
                     continue  # a question the gradebook does not know (an old generate_assignment)
                 if q["status"] == "pending_manual":
-                    has_text = bool(nb.free_text.get(q["qid"], "").strip())
+                    has_text = not unanswered(nb.free_text.get(q["qid"], ""))
                     grade.auto_score = None if has_text else 0.0
                     if grade.manual_score is None:
                         grade.needs_manual_grade = has_text

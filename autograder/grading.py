@@ -96,7 +96,11 @@ class SubmissionOutcome:
 
     @property
     def pending_manual(self) -> list[str]:
-        return [q["qid"] for nb in self.notebooks for q in nb.questions if q["status"] == "pending_manual"]
+        """Hand-graded questions with an answer to grade."""
+        from autograder.submission import unanswered
+
+        return [q["qid"] for nb in self.notebooks for q in nb.questions
+                if q["status"] == "pending_manual" and not unanswered(nb.free_text.get(q["qid"], ""))]
 
     @property
     def failures(self) -> list[str]:

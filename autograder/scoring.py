@@ -78,7 +78,7 @@ def score_answer(question: Question, answer: Any, key, *, reveal: bool = False, 
         return QuestionResult(score=0.0, status="incorrect", message="the answer's form is wrong: " + "; ".join(problems), **base)
     scorer = _SCORERS[question.kind]
     score, message, cites = scorer(question, answer, key)
-    result = QuestionResult(score=round(score, 4), status=_status(score, points), message=message, citations=_citations(cites), **base)
+    result = QuestionResult(score=round(float(score), 4), status=_status(score, points), message=message, citations=_citations(cites), **base)
     if result.status == "correct":
         result.hint = ""
     if reveal and key is not None and question.kind not in ("evidence", "weights"):

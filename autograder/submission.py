@@ -21,6 +21,11 @@ MAX_NOTEBOOK_BYTES = 20_000_000
 _COMPARED_META = ("grade", "solution", "locked", "points", "grade_id")
 
 
+def unanswered(text: str) -> bool:
+    """A hand-graded answer cell left empty or with nbgrader's stub in it."""
+    return text.strip() in ("", "YOUR ANSWER HERE")
+
+
 class BadSubmission(ValueError):
     """The file cannot be graded at all; the message says why, for the student and the instructor."""
 

@@ -23,6 +23,7 @@ def run(args) -> int:
     from nbgrader.api import Gradebook, MissingEntry
     from autograder.course import Course
     from autograder.grading import load_stored, outcome_from_stored
+    from autograder.submission import unanswered
     from considerations.assignments import ASSIGNMENTS
 
     try:
@@ -55,7 +56,7 @@ def run(args) -> int:
                             given = grade.manual_score
                         except MissingEntry:
                             given = None
-                        if given is None and nb.free_text.get(q["qid"], "").strip():
+                        if given is None and not unanswered(nb.free_text.get(q["qid"], "")):
                             pending = True
                             row[q["qid"]] = ""
                         else:

@@ -87,7 +87,9 @@ def run(args) -> int:
         gradebook.write_autograded_notebooks(course, outcome, {r.name: r.graded_cells for r in records})
         gradebook.record(course, outcome, gradebook.read_timestamp(course, outcome.student, args.assignment))
         outcomes.append(outcome)
-        detail = "failed" if outcome.status == "failed" else f"{outcome.score:g}/{outcome.max_score:g}"
+        manual = sum(q["points"] for nb in outcome.notebooks for q in nb.questions if q["status"] == "pending_manual")
+        detail = (f"failed ({'; '.join(outcome.failures)[:60]})" if outcome.status == "failed"
+                  else f"{outcome.score:g}/{outcome.max_score - manual:g} auto" + (f" +{manual:g} by hand" if manual else ""))
         progress.step(f"{outcome.student}: {detail}{' (unchanged)' if outcome.reused == 'scores' else ''}")
 
     if args.scheduler:
