@@ -40,7 +40,7 @@ ATTACKS = ["ast_transformer", "input_transformer", "settrace", "always_equal", "
            "gradebook_editor", "endless_loop", "huge_output", "memory_bomb", "fork_bomb", "network",
            "write_outside", "exit_interpreter"]
 WHOLE_RUN_LOST = {"endless_loop", "exit_interpreter"}  # these end the run: every answer is lost
-TIMEOUT = 8
+TIMEOUT = 15
 
 
 def auto_questions(assignment):
