@@ -1,0 +1,137 @@
+"""Answer keys for `domestic_considerations`, derived from data/ (instructors only).
+
+Each function returns an `autograder.keys.Key`. The directions come from
+readings.csv (per article), the order from timeline.csv, the periods' policies
+from the IESS claims attached to each period in timeline.csv, the counts from
+claims.csv. Multiple-choice feedback is written by hand and cites its claims.
+"""
+
+import pandas as pd
+
+from autograder.keys import Key
+from considerations import load_claims, load_readings, load_timeline
+from considerations.assignments import COMMENTARY, IESS, question
+
+ASSIGNMENT = "domestic_considerations"
+
+NOT_DISCUSSED = "not_discussed"
+
+
+def _directions(qid: str, source_id: str) -> Key:
+    """The article's direction for each item (readings.csv), or not_discussed when it has no reading."""
+    q = question(ASSIGNMENT, qid)
+    readings = load_readings()
+    mine = readings[readings["source_id"] == source_id].set_index("consideration_id")
+    value, cite = {}, []
+    for cid in q.items:
+        if cid in mine.index:
+            value[cid] = str(mine.at[cid, "direction"])
+            cite += list(mine.at[cid, "claim_ids"][:1])
+        else:
+            value[cid] = NOT_DISCUSSED
+    return Key(value=value, cite=tuple(cite))
+
+
+def q1_iess_domestic() -> Key:
+    return _directions("q1_iess_domestic", IESS)
+
+
+def q2_commentary_domestic() -> Key:
+    return _directions("q2_commentary_domestic", COMMENTARY)
+
+
+def q3_ttp_timeline() -> Key:
+    q = question(ASSIGNMENT, "q3_ttp_timeline")
+    timeline = load_timeline()  # sorted by sequence
+    order = [e for e in timeline["event_id"] if e in q.items]
+    cite = []
+    for ids in timeline[timeline["event_id"].isin(q.items)]["claim_ids"]:
+        cite += [c for c in ids if c.startswith("iess-") and c not in cite][:1]
+    return Key(value=order, cite=tuple(cite))
+
+
+# How the IESS describes each period's policy, in its own words (checked below on the
+# quotes of the claims timeline.csv attaches to the period's opening event).
+_POLICY_WORDS = {
+    "separate": ("separat",),
+    "link_and_pressure_both": ("pressure on both",),
+    "link_and_ask_for_help": ("help to restrain",),
+}
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+
+
+def q4_period_policies() -> Key:
+    q = question(ASSIGNMENT, "q4_period_policies")
+    timeline = load_timeline().set_index("event_id")
+    claims = load_claims().set_index("claim_id")
+    value, cite = {}, []
+    for event in q.items:
+        if pd.isna(timeline.at[event, "policy_period"]):
+            raise ValueError(f"{event} no longer opens a policy period in timeline.csv")
+        ids = [c for c in timeline.at[event, "claim_ids"] if claims.at[c, "source_id"] == IESS]
+        # Only the claims placed in this event's period describe its policy.
+        period = _ORDINALS[int(timeline.at[event, "policy_period"])] + " period"
+        ids = [c for c in ids if str(claims.at[c, "period"]) == period]
+        text = " ".join(str(claims.at[c, "quote"]).lower() for c in ids)
+        found = [label for label, words in _POLICY_WORDS.items() if any(w in text for w in words)]
+        if len(found) != 1:
+            raise ValueError(f"cannot tell {event}'s policy from claims {ids}: matched {found}")
+        value[event] = found[0]
+        cite += ids[-1:]
+    return Key(value=value, cite=tuple(cite))
+
+
+def q6_border_measures() -> Key:
+    # Hand-written: the purpose the IESS gives for the measures is a reading of one passage.
+    return Key(
+        value="b",
+        cite=("iess-40", "iess-44", "iess-38", "comm-18"),
+        option_feedback={
+            "a": "Not quite: the IESS analysis calls such a trade inconceivable, and says Islamabad has moved away from pressing Afghan governments.",
+            "b": "Right: since the Taliban will not accept the line, Pakistan works on it from its own side (FATA, the expulsions, the fence) "
+            "to make the line a real border and give the tribal areas' Pashtuns a separate identity.",
+            "c": "Not quite: that is the commentary's reading of the expulsions, not the IESS analysis's, which does not tie them to the TTP.",
+            "d": "Not quite: the IESS analysis concludes that there is no deep link at present between the border and recognition.",
+        },
+    )
+
+
+# Each option of q6 stands for one direction of the IESS reading of the Durand Line.
+_DURAND_OPTIONS = {"toward": "a", "against": "b", "uncertain": "c", "none": "d"}
+
+
+def q7_durand_link() -> Key:
+    readings = load_readings()
+    row = readings[(readings["consideration_id"] == "durand_line") & (readings["source_id"] == IESS)].iloc[0]
+    value = _DURAND_OPTIONS[str(row["direction"])]
+    feedback = {
+        "a": "The trade is exactly what the article rules out: the Taliban's Pashtun-centred rule makes it inconceivable.",
+        "b": "The article does not make recognition wait for the border; it says Pakistan now deals with the line in practice.",
+        "c": "The article does reach a view: there is no deep link now, and only a limited effect.",
+        "d": "Pakistan has turned from pressing Kabul to securing the border itself, so the article sees only a loose link and a limited effect.",
+    }
+    feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
+    return Key(value=value, cite=("iess-45", "iess-77", "iess-38"), option_feedback=feedback)
+
+
+def q5_ttp_balance() -> Key:
+    claims = load_claims()
+    mine = claims[(claims["source_id"] == IESS) & (claims["consideration_id"] == "counterterrorism_ttp")]
+    toward = int((mine["direction"] == "toward").sum())
+    against = int((mine["direction"] == "against").sum())
+    return Key(
+        value=toward / (toward + against),
+        cite=("iess-27", "iess-75"),
+        tolerance=0.005,  # the question asks for two decimals
+    )
+
+
+KEYS = {
+    "q1_iess_domestic": q1_iess_domestic,
+    "q2_commentary_domestic": q2_commentary_domestic,
+    "q3_ttp_timeline": q3_ttp_timeline,
+    "q4_period_policies": q4_period_policies,
+    "q5_ttp_balance": q5_ttp_balance,
+    "q6_border_measures": q6_border_measures,
+    "q7_durand_link": q7_durand_link,
+}

@@ -1,0 +1,123 @@
+"""Answer keys for `reading_the_sources`, derived from data/ (instructors only).
+
+Each function returns an `autograder.keys.Key`. Values come from the course
+tables through the `considerations` loaders; only the multiple-choice feedback is
+written by hand (and cites the claims it rests on). Evidence and free-text
+questions have no key: evidence is checked against the article text, free text
+is graded by hand.
+"""
+
+from autograder.keys import Key
+from considerations import load_claims, load_readings, load_timeline
+from considerations.assignments import COMMENTARY, IESS, question
+
+ASSIGNMENT = "reading_the_sources"
+
+
+def _claims():
+    return load_claims().set_index("claim_id")
+
+
+def q1_coverage() -> Key:
+    q = question(ASSIGNMENT, "q1_coverage")
+    readings = load_readings()
+    value, cite = {}, []
+    for cid in q.items:
+        rows = readings[readings["consideration_id"] == cid]
+        sources = {str(s) for s in rows["source_id"]}
+        if not sources:
+            raise ValueError(f"no article reads {cid!r} in readings.csv; change the question's items")
+        value[cid] = "both" if sources == {IESS, COMMENTARY} else sources.pop()
+        if value[cid] == "both":
+            cite += [ids[0] for ids in rows["claim_ids"]]
+    return Key(value=value, cite=tuple(cite))
+
+
+def q2_voice() -> Key:
+    q = question(ASSIGNMENT, "q2_voice")
+    claims = _claims()
+    return Key(value={cid: str(claims.at[cid, "voice"]) for cid in q.items}, cite=tuple(q.items[:4]))
+
+
+def q3_anonymous_count() -> Key:
+    claims = load_claims()
+    chosen = claims[(claims["source_id"] == COMMENTARY) & (claims["voice"] == "anonymous_official")]
+    return Key(value=int(len(chosen)), cite=tuple(chosen["claim_id"][:3]), tolerance=0)
+
+
+def q4_official_line() -> Key:
+    claims = load_claims()
+    named = claims[claims["voice"] == "named_official"]
+    anonymous = claims[claims["voice"] == "anonymous_official"]
+    named_in = {str(s) for s in named["source_id"]}
+    anonymous_in = {str(s) for s in anonymous["source_id"]}
+    if named_in == {IESS, COMMENTARY}:
+        value = "a"
+    elif named_in == {IESS} and COMMENTARY in anonymous_in:
+        value = "b"
+    elif named_in == {COMMENTARY} and IESS in anonymous_in:
+        value = "c"
+    elif not named_in:
+        value = "d"
+    else:
+        raise ValueError(f"the sourcing in claims.csv fits no option (named: {named_in}, anonymous: {anonymous_in})")
+    n_named = {s: int((named["source_id"] == s).sum()) for s in (IESS, COMMENTARY)}
+    n_anon = {s: int((anonymous["source_id"] == s).sum()) for s in (IESS, COMMENTARY)}
+    tally = (
+        f"In the data, the IESS analysis has {n_named[IESS]} claim(s) from a named official and "
+        f"{n_anon[IESS]} from anonymous officials; the commentary has {n_named[COMMENTARY]} and {n_anon[COMMENTARY]}."
+    )
+    feedback = {
+        "a": "Only one of the articles names its official. " + tally,
+        "b": "The IESS analysis quotes the Foreign Office spokesperson, Shafqat Ali Khan; the commentary's "
+        "'sources in Pakistan's foreign ministry' and 'officials' are never named, so its official voices "
+        "cannot be checked against a person. " + tally,
+        "c": "It is the other way round. " + tally,
+        "d": "Both articles attribute Pakistan's position to someone, named or not. " + tally,
+    }
+    feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
+    cite = tuple(named["claim_id"][:1]) + tuple(anonymous["claim_id"][:1])
+    return Key(value=value, cite=cite, option_feedback=feedback)
+
+
+def q5_loaded_language() -> Key:
+    # Hand-written: what a phrase *does* is a reading, not a fact in the tables. The
+    # feedback's statements about who speaks are checked against the data.
+    claims = _claims()
+    for cid in ("comm-22", "comm-23"):
+        if claims.at[cid, "voice"] != "author":
+            raise ValueError(f"{cid} is no longer the author's voice; revise q5_loaded_language's feedback")
+    if claims.at["comm-25", "voice"] != "anonymous_official":
+        raise ValueError("comm-25 is no longer an anonymous official; revise q5_loaded_language's feedback")
+    return Key(
+        value="b",
+        cite=("comm-22", "comm-23", "comm-25"),
+        option_feedback={
+            "a": "Not quite: the commentary gives no figures and cites no IMF assessment; 'in the ICU' is the author's own metaphor.",
+            "b": "Right: 'in the ICU' and 'economic suicide' are the author's metaphors of illness and death. "
+            "They turn a dependence on lenders into a verdict that recognition would be fatal, with no figures behind it.",
+            "c": "Not quite: both phrases are the author's. The officials' words come later and are milder: "
+            "economic security matters more to them than supporting the Taliban.",
+            "d": "Not quite: that is close to the IESS analysis's reading of the economy. The commentary says the opposite.",
+        },
+    )
+
+
+def q7_timeline() -> Key:
+    q = question(ASSIGNMENT, "q7_timeline")
+    timeline = load_timeline()  # sorted by sequence
+    order = [e for e in timeline["event_id"] if e in q.items]
+    cite = []
+    for ids in timeline[timeline["event_id"].isin(q.items)]["claim_ids"]:
+        cite += [c for c in ids if c not in cite][:1]
+    return Key(value=order, cite=tuple(cite[:4]))
+
+
+KEYS = {
+    "q1_coverage": q1_coverage,
+    "q2_voice": q2_voice,
+    "q3_anonymous_count": q3_anonymous_count,
+    "q4_official_line": q4_official_line,
+    "q5_loaded_language": q5_loaded_language,
+    "q7_timeline": q7_timeline,
+}

@@ -1,0 +1,138 @@
+"""Answer keys for `regional_and_international`, derived from data/ (instructors only).
+
+Each function returns an `autograder.keys.Key`. Directions come from
+readings.csv (per article), the kinds of disagreement from readings.csv for the
+considerations listed in disagreements.csv, the share from claims.csv joined with
+considerations.csv. Multiple-choice feedback is written by hand and cites its
+claims; where an option stands for a direction, the key picks it from the data.
+"""
+
+from autograder.keys import Key
+from considerations import load_claims, load_considerations, load_disagreements, load_readings
+from considerations.assignments import COMMENTARY, IESS, question
+
+ASSIGNMENT = "regional_and_international"
+
+NOT_DISCUSSED = "not_discussed"
+
+
+def _reading(consideration_id: str, source_id: str):
+    readings = load_readings()
+    rows = readings[(readings["consideration_id"] == consideration_id) & (readings["source_id"] == source_id)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _directions(qid: str, source_id: str) -> Key:
+    q = question(ASSIGNMENT, qid)
+    value, cite = {}, []
+    for cid in q.items:
+        row = _reading(cid, source_id)
+        value[cid] = NOT_DISCUSSED if row is None else str(row["direction"])
+        if row is not None:
+            cite.append(row["claim_ids"][0])
+    return Key(value=value, cite=tuple(cite))
+
+
+def q1_iess_external() -> Key:
+    return _directions("q1_iess_external", IESS)
+
+
+def q2_commentary_external() -> Key:
+    return _directions("q2_commentary_external", COMMENTARY)
+
+
+def q3_china_restraint() -> Key:
+    # Hand-written: why China's restraint matters is the article's argument, not a table cell.
+    # The feedback's statement that only the IESS analysis reads China is checked against the data.
+    if _reading("china", COMMENTARY) is not None or _reading("china", IESS) is None:
+        raise ValueError("readings.csv now has other readings of China; revise q3_china_restraint's options")
+    return Key(
+        value="a",
+        cite=("iess-58", "iess-59", "iess-60"),
+        option_feedback={
+            "a": "Right: China is the Taliban's closest partner but has held back from recognition, partly out of regard for "
+            "Pakistan's concerns; it presses Pakistan to settle its disputes with Kabul, not to recognise.",
+            "b": "Not quite: accepting a Taliban ambassador's credentials is not recognition, and the IESS analysis says Beijing has not recognised.",
+            "c": "Not quite: China works hard to settle Pakistan–Taliban disputes and is close to the Taliban.",
+            "d": "Not quite: only the IESS analysis discusses China's pull; the commentary mentions China only in the 'China-Pakistan nexus' that Russia balances.",
+        },
+    )
+
+
+# The options of q4 that stand for a direction of the IESS reading of India; option d gives
+# the commentary's reason, not the IESS analysis's, and is never right.
+_INDIA_OPTIONS = {"toward": "a", "against": "b", "none": "c"}
+
+
+def q4_india_pull() -> Key:
+    row = _reading("india", IESS)
+    value = _INDIA_OPTIONS[str(row["direction"])]
+    feedback = {
+        "a": "Continued estrangement could push Afghanistan into India's orbit, the opposite of the 'strategic depth' Pakistan sought.",
+        "b": "The IESS analysis draws the opposite lesson: India's gains in Kabul are a reason for Pakistan to stay close to the Taliban.",
+        "c": "India is the IESS analysis's second regional player, with its own paragraph, not a footnote to China.",
+        "d": "That India may tilt toward recognition is what 'some experts' say in the commentary; the IESS analysis's reason is the fear of losing Afghanistan to India's orbit.",
+    }
+    feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
+    return Key(value=value, cite=("iess-62", "iess-64", "comm-30"), option_feedback=feedback)
+
+
+def q8_disagreement_kinds() -> Key:
+    q = question(ASSIGNMENT, "q8_disagreement_kinds")
+    listed = set(load_disagreements()["consideration_id"].astype(str))
+    if set(q.items) != listed:
+        raise ValueError(f"the question's items differ from disagreements.csv: {sorted(set(q.items) ^ listed)}")
+    value = {}
+    for cid in q.items:
+        iess, comm = _reading(cid, IESS), _reading(cid, COMMENTARY)
+        if iess is None or comm is None:
+            value[cid] = "one_article_silent"
+        elif iess["direction"] == comm["direction"]:
+            value[cid] = "same_direction"
+        else:
+            value[cid] = "different_direction"
+    disagreements = load_disagreements().set_index("consideration_id")
+    cite = tuple(disagreements.at[cid, "claim_ids"][0] for cid in ("economy", "us_west_imf"))
+    return Key(value=value, cite=cite)
+
+
+def q5_russia_motive() -> Key:
+    # Hand-written: comparing two explanations is a reading. Both rest on unnamed analysts (checked).
+    claims = load_claims().set_index("claim_id")
+    cite = ("iess-67", "iess-68", "comm-27", "comm-28")
+    if any(claims.at[c, "voice"] != "unnamed_analysts" for c in cite):
+        raise ValueError("the Russia-motive claims are no longer all unnamed analysts; revise q5_russia_motive")
+    return Key(
+        value="a",
+        cite=cite,
+        option_feedback={
+            "a": "Right: in the IESS analysis, Russia's step belongs to an alternative, anti-Western axis in which China is Russia's partner; "
+            "in the commentary it is practical positioning, including a counterweight to the China–Pakistan nexus.",
+            "b": "Not quite: both mention counterterrorism, but both add more: an anti-Western axis (IESS), balancing the China–Pakistan nexus (commentary).",
+            "c": "Not quite: it is the other way round. China is Russia's partner in the IESS analysis's axis; the commentary's analysts see Russia balancing China–Pakistan ties.",
+            "d": "Not quite: the IESS analysis cites 'some analysts', not the Kremlin, and gives the longer explanation of the two.",
+        },
+    )
+
+
+def q9_external_share() -> Key:
+    claims = load_claims()
+    groups = load_considerations()[["consideration_id", "group"]]
+    mine = claims[claims["source_id"] == IESS].merge(groups, on="consideration_id")
+    external = mine["group"].isin(["regional", "international"])
+    return Key(
+        value=float(external.sum() / len(mine)),
+        cite=("iess-56", "iess-83"),
+        tolerance=0.005,  # the question asks for two decimals
+    )
+
+
+KEYS = {
+    "q1_iess_external": q1_iess_external,
+    "q2_commentary_external": q2_commentary_external,
+    "q3_china_restraint": q3_china_restraint,
+    "q4_india_pull": q4_india_pull,
+    "q5_russia_motive": q5_russia_motive,
+    "q8_disagreement_kinds": q8_disagreement_kinds,
+    "q9_external_share": q9_external_share,
+}
