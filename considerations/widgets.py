@@ -1,0 +1,429 @@
+"""The book's interactive widgets (anywidget).
+
+Each widget is a Python class whose data come from ``data/`` through the
+library's loaders and travel to the browser as traitlets (lists of dicts). All
+interaction — sliders, filters, steppers, redraws — happens in the widget's
+front-end ES module (``considerations/widgets/<name>.js``), so the widgets work
+on the book's static pages without a kernel and, unchanged, in JupyterLab.
+The reader's choices are written back to synced traitlets (``weights``,
+``filters``, ``period``…) so that, with a live kernel, Python can read them.
+
+Every ES module is self-contained apart from ``_shared.js`` (small DOM/SVG
+helpers), which is prepended to it here; ``widgets.css`` styles all of them.
+No module imports anything: plain DOM and SVG only.
+
+    from considerations.widgets import WeighingBoard
+    WeighingBoard()                       # sliders start at 5, directions at the IESS reading
+    WeighingBoard(source="commentary")    # start from the commentary's weights and directions
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import anywidget
+import pandas as pd
+import traitlets as t
+
+from considerations import model
+from considerations.data import (
+    VOICES,
+    load_claims,
+    load_considerations,
+    load_disagreements,
+    load_readings,
+    load_timeline,
+)
+from considerations.sources import SHORT_NAMES
+
+ASSETS = Path(__file__).resolve().parent / "widgets"
+
+__all__ = [
+    "ActorMap",
+    "ClaimsExplorer",
+    "PolicyPeriodStepper",
+    "ReadingsComparison",
+    "TimelineExplorer",
+    "WeighingBoard",
+]
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _esm(name: str) -> str:
+    return f"// ---- _shared.js ----\n{_asset('_shared.js')}\n// ---- {name} ----\n{_asset(name)}"
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
+
+
+def _sources() -> list[dict]:
+    return [
+        {"id": sid, "label": label, "name": SHORT_NAMES.get(sid, sid)} for sid, label in model.SOURCE_LABELS.items()
+    ]
+
+
+def _considerations(ids: Iterable[str] | None = None) -> list[dict]:
+    frame = load_considerations()
+    known = list(frame["consideration_id"])
+    if ids is not None:
+        ids = list(ids)
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"unknown consideration id(s) {unknown}; known: {known}")
+        frame = frame[frame["consideration_id"].isin(ids)]
+    return [
+        {
+            "id": str(r.consideration_id),
+            "name": str(r.name),
+            "group": str(r.group),
+            "question": str(r.question),
+            "chapter": str(r.chapter),
+        }
+        for r in frame.itertuples()
+    ]
+
+
+def _claim_dict(row, names: dict[str, str]) -> dict:
+    source = str(row.source_id)
+    return {
+        "claim_id": str(row.claim_id),
+        "source_id": source,
+        "source_label": model.SOURCE_LABELS.get(source, source),
+        "source_name": SHORT_NAMES.get(source, source),
+        "consideration_id": str(row.consideration_id),
+        "consideration_name": names.get(str(row.consideration_id), str(row.consideration_id)),
+        "claim": str(row.claim),
+        "quote": str(row.quote),
+        "direction": _text(row.direction),
+        "voice": str(row.voice),
+        "period": _text(row.period),
+    }
+
+
+def _claims_by_id() -> dict[str, dict]:
+    names = {c["id"]: c["name"] for c in _considerations()}
+    return {str(r.claim_id): _claim_dict(r, names) for r in load_claims().itertuples()}
+
+
+def _reading_dicts() -> list[dict]:
+    names = {c["id"]: c["name"] for c in _considerations()}
+    out = []
+    for r in load_readings().itertuples():
+        source = str(r.source_id)
+        out.append(
+            {
+                "consideration_id": str(r.consideration_id),
+                "consideration_name": names.get(str(r.consideration_id), str(r.consideration_id)),
+                "source_id": source,
+                "source_label": model.SOURCE_LABELS.get(source, source),
+                "direction": str(r.direction),
+                "weight": str(r.weight),
+                "weight_value": model.WEIGHT_VALUE[str(r.weight)],
+                "reading": str(r.reading),
+                "claim_ids": list(r.claim_ids),
+            }
+        )
+    return out
+
+
+class _CourseWidget(anywidget.AnyWidget):
+    """Shared plumbing: the stylesheet and the shared helpers."""
+
+    _css = t.Unicode(_asset("widgets.css")).tag(sync=True)
+    sources = t.List(t.Dict(), help="the two articles: id, label (IESS/Commentary), name").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("sources", _sources())
+        super().__init__(**kwargs)
+
+
+class WeighingBoard(_CourseWidget):
+    """The factor-weighing board.
+
+    One slider (0–10) and one direction select per consideration, a live
+    net-pressure bar chart, the total and its verdict, each article's reading as
+    badges, and buttons that load each article's weights (and directions).
+
+    ``source``: ``None`` starts every slider at 5 with the IESS directions;
+    ``"iess"``/``"iess-analysis"`` or ``"commentary"``/``"brotherhood-commentary"``
+    starts from that article's weights and directions.
+
+    ``board.weights`` and ``board.directions`` follow the reader's choices;
+    ``board.table()`` is `considerations.model.net_pressure` of them.
+    """
+
+    _esm = t.Unicode(_esm("weighing_board.js")).tag(sync=True)
+    considerations = t.List(t.Dict()).tag(sync=True)
+    readings = t.List(t.Dict()).tag(sync=True)
+    presets = t.Dict(help="source id -> {label, weights, directions}").tag(sync=True)
+    direction_value = t.Dict().tag(sync=True)
+    balance_margin = t.Float(model.BALANCE_MARGIN).tag(sync=True)
+    weights = t.Dict(help="consideration id -> weight 0–10 (the reader's)").tag(sync=True)
+    directions = t.Dict(help="consideration id -> toward/against/uncertain/none (the reader's)").tag(sync=True)
+
+    def __init__(self, source: str | None = None, **kwargs):
+        considerations = _considerations()
+        presets = {
+            sid: {
+                "label": model.SOURCE_LABELS[sid],
+                "weights": {k: float(v) for k, v in model.article_weights(sid).items()},
+                "directions": dict(model.article_directions(sid).items()),
+            }
+            for sid in model.SOURCE_LABELS
+        }
+        if source is None:
+            weights = {c["id"]: 5.0 for c in considerations}
+            directions = dict(presets["iess-analysis"]["directions"])
+        else:
+            sid = model.source_id(source)
+            weights = dict(presets[sid]["weights"])
+            directions = dict(presets[sid]["directions"])
+        super().__init__(
+            considerations=considerations,
+            readings=_reading_dicts(),
+            presets=presets,
+            direction_value=dict(model.DIRECTION_VALUE),
+            weights=weights,
+            directions=directions,
+            **kwargs,
+        )
+
+    def load(self, source: str) -> None:
+        """Set sliders and directions from one article's readings (as the buttons do)."""
+        sid = model.source_id(source)
+        self.weights = dict(self.presets[sid]["weights"])
+        self.directions = dict(self.presets[sid]["directions"])
+
+    def table(self) -> pd.DataFrame:
+        """The current contributions, from `considerations.model.net_pressure`."""
+        return model.net_pressure(self.weights, self.directions)
+
+    @property
+    def total(self) -> float:
+        return float(self.table()["contribution"].sum())
+
+    @property
+    def verdict(self) -> str:
+        return model.verdict(self.total)
+
+
+class ClaimsExplorer(_CourseWidget):
+    """Filterable list of claims: consideration, article, direction, voice and a text search.
+
+    ``consideration_ids`` restricts the explorer to those considerations;
+    ``source_id`` preselects an article (the reader can change it).
+    ``explorer.filters`` holds the current filters.
+    """
+
+    _esm = t.Unicode(_esm("claims_explorer.js")).tag(sync=True)
+    claims = t.List(t.Dict()).tag(sync=True)
+    considerations = t.List(t.Dict()).tag(sync=True)
+    voices = t.List(t.Unicode()).tag(sync=True)
+    filters = t.Dict(help="consideration, source, direction, voice, text ('' = all)").tag(sync=True)
+
+    def __init__(self, consideration_ids: Iterable[str] | str | None = None, source_id: str | None = None, **kwargs):
+        if isinstance(consideration_ids, str):
+            consideration_ids = [consideration_ids]
+        considerations = _considerations(consideration_ids)
+        wanted = {c["id"] for c in considerations}
+        names = {c["id"]: c["name"] for c in considerations}
+        claims = [_claim_dict(r, names) for r in load_claims().itertuples() if str(r.consideration_id) in wanted]
+        filters = {"consideration": "", "source": "", "direction": "", "voice": "", "text": ""}
+        if source_id is not None:
+            filters["source"] = model.source_id(source_id)
+        if len(considerations) == 1:
+            filters["consideration"] = considerations[0]["id"]
+        super().__init__(claims=claims, considerations=considerations, voices=list(VOICES), filters=filters, **kwargs)
+
+    def matching(self) -> pd.DataFrame:
+        """The claims the current filters select, as a DataFrame (the same rule as the browser)."""
+        f = self.filters
+        rows = []
+        for c in self.claims:
+            if f.get("consideration") and c["consideration_id"] != f["consideration"]:
+                continue
+            if f.get("source") and c["source_id"] != f["source"]:
+                continue
+            if f.get("direction"):
+                want = "" if f["direction"] == "context" else f["direction"]
+                if c["direction"] != want:
+                    continue
+            if f.get("voice") and c["voice"] != f["voice"]:
+                continue
+            text = (f.get("text") or "").strip().casefold()
+            if text and text not in " ".join([c["claim"], c["quote"], c["claim_id"]]).casefold():
+                continue
+            rows.append(c)
+        return pd.DataFrame(rows, columns=list(self.claims[0]) if self.claims else None)
+
+
+class TimelineExplorer(_CourseWidget):
+    """The timeline on an SVG axis; select an event (click, Enter or Space) to see its details and quotes."""
+
+    _esm = t.Unicode(_esm("timeline_explorer.js")).tag(sync=True)
+    events = t.List(t.Dict()).tag(sync=True)
+    selected = t.Unicode("").tag(sync=True)
+    only_policy_periods = t.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        claims = _claims_by_id()
+        events = []
+        for r in load_timeline().itertuples():
+            events.append(
+                {
+                    "event_id": str(r.event_id),
+                    "sequence": int(r.sequence),
+                    "event": str(r.event),
+                    "when_in_article": _text(r.when_in_article),
+                    "date": _text(r.date),
+                    "date_basis": str(r.date_basis),
+                    "policy_period": int(r.policy_period) if pd.notna(r.policy_period) else None,
+                    "claims": [claims[c] for c in r.claim_ids if c in claims],
+                }
+            )
+        kwargs.setdefault("selected", events[0]["event_id"] if events else "")
+        super().__init__(events=events, **kwargs)
+
+
+class PolicyPeriodStepper(_CourseWidget):
+    """Steps through the IESS's four periods of Pakistan's policy on the Afghan Taliban–TTP link."""
+
+    _esm = t.Unicode(_esm("policy_period_stepper.js")).tag(sync=True)
+    periods = t.List(t.Dict()).tag(sync=True)
+    period = t.Int(1, help="the period shown, 1–4").tag(sync=True)
+
+    def __init__(self, period: int = 1, **kwargs):
+        periods = model.policy_periods().to_dict(orient="records")
+        for p in periods:
+            p["period"] = int(p["period"])
+        super().__init__(periods=periods, period=period, **kwargs)
+
+    @t.validate("period")
+    def _valid_period(self, proposal):
+        value = int(proposal["value"])
+        if not 1 <= value <= max(len(self.periods), 1):
+            raise t.TraitError(f"period must be between 1 and {len(self.periods)}")
+        return value
+
+
+def actor_pulls() -> pd.DataFrame:
+    """For each actor and article: which way the article's readings of that actor's considerations pull.
+
+    ``net`` = Σ weight × direction value over the actor's considerations; ``direction``
+    is ``toward``/``against`` by its sign, else ``uncertain`` if any reading is
+    uncertain, else ``none``; ``strength`` = Σ weights. No row where an article says
+    nothing about the actor.
+    """
+    readings = _reading_dicts()
+    rows = []
+    for actor in model.ACTORS:
+        cids = [c for c, a in model.CONSIDERATION_ACTOR.items() if a == actor]
+        for sid in model.SOURCE_LABELS:
+            mine = [r for r in readings if r["source_id"] == sid and r["consideration_id"] in cids]
+            if not mine:
+                continue
+            net = sum(r["weight_value"] * model.DIRECTION_VALUE[r["direction"]] for r in mine)
+            if net > 0:
+                direction = "toward"
+            elif net < 0:
+                direction = "against"
+            elif any(r["direction"] == "uncertain" for r in mine):
+                direction = "uncertain"
+            else:
+                direction = "none"
+            rows.append(
+                {
+                    "actor": actor,
+                    "source_id": sid,
+                    "net": float(net),
+                    "strength": float(sum(r["weight_value"] for r in mine)),
+                    "direction": direction,
+                }
+            )
+    return pd.DataFrame(rows, columns=["actor", "source_id", "net", "strength", "direction"])
+
+
+class ActorMap(_CourseWidget):
+    """Actors drawn around Pakistan, arrows coloured by which way each pulls Pakistan per article.
+
+    ``source_id``: ``None`` shows both articles; ``"iess"`` or ``"commentary"`` starts on one.
+    Select an actor to see the readings and the supporting claims.
+    """
+
+    _esm = t.Unicode(_esm("actor_map.js")).tag(sync=True)
+    actors = t.List(t.Dict()).tag(sync=True)
+    view = t.Unicode("both", help="iess-analysis, brotherhood-commentary or both").tag(sync=True)
+    selected = t.Unicode("").tag(sync=True)
+
+    def __init__(self, source_id: str | None = None, **kwargs):
+        claims = _claims_by_id()
+        readings = _reading_dicts()
+        pulls = actor_pulls()
+        considerations = {c["id"]: c for c in _considerations()}
+        actors = []
+        for actor, label in model.ACTORS.items():
+            cids = [c for c in considerations if model.CONSIDERATION_ACTOR.get(c) == actor]
+            mine = [r for r in readings if r["consideration_id"] in cids]
+            claim_ids = [cid for r in mine for cid in r["claim_ids"]]
+            actors.append(
+                {
+                    "id": actor,
+                    "label": label,
+                    "considerations": [{"id": c, "name": considerations[c]["name"]} for c in cids],
+                    "readings": mine,
+                    "pulls": pulls[pulls["actor"] == actor].drop(columns="actor").to_dict(orient="records"),
+                    "claims": [claims[c] for c in dict.fromkeys(claim_ids) if c in claims],
+                }
+            )
+        view = "both" if source_id in (None, "both") else model.source_id(source_id)
+        super().__init__(actors=actors, view=view, **kwargs)
+
+
+class ReadingsComparison(_CourseWidget):
+    """Side-by-side cards: each article's reading of each consideration, disagreements highlighted."""
+
+    _esm = t.Unicode(_esm("readings_comparison.js")).tag(sync=True)
+    cards = t.List(t.Dict()).tag(sync=True)
+    only_disagreements = t.Bool(False).tag(sync=True)
+
+    def __init__(self, consideration_ids: Iterable[str] | str | None = None, **kwargs):
+        if isinstance(consideration_ids, str):
+            consideration_ids = [consideration_ids]
+        readings = _reading_dicts()
+        disagreements = {str(r.consideration_id): r for r in load_disagreements().itertuples()}
+        cards = []
+        for c in _considerations(consideration_ids):
+            by_source = {r["source_id"]: r for r in readings if r["consideration_id"] == c["id"]}
+            d = disagreements.get(c["id"])
+            cards.append(
+                {
+                    **c,
+                    "readings": [
+                        by_source.get(sid)
+                        or {
+                            "source_id": sid,
+                            "source_label": label,
+                            "direction": "",
+                            "weight": "not discussed",
+                            "weight_value": 0,
+                            "reading": "",
+                            "claim_ids": [],
+                        }
+                        for sid, label in model.SOURCE_LABELS.items()
+                    ],
+                    "disagreement": None
+                    if d is None
+                    else {
+                        "iess_says": str(d.iess_says),
+                        "commentary_says": str(d.commentary_says),
+                        "why": str(d.why),
+                        "claim_ids": list(d.claim_ids),
+                    },
+                }
+            )
+        super().__init__(cards=cards, **kwargs)

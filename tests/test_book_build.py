@@ -1,0 +1,226 @@
+"""The book builds with `jupyter-book build book -n -W --keep-going`, with no failing cell,
+and the site it produces loads nothing from other hosts.
+
+The build runs once per test run (also under pytest-xdist): `built_book()` takes a
+file lock, builds through the Makefile's own targets (`make book-widgets
+book-html`: npm packages, vendored widget JavaScript, then the Jupyter Book build,
+incremental thanks to the execution cache) and records the result for the other
+workers. `test_book_browser.py` uses the same function.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import subprocess
+import time
+import uuid
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+HTML = BOOK / "_build" / "html"
+STATE = BOOK / "_build" / ".pytest-book"
+BUILD_TIMEOUT = 3600
+
+pytestmark = pytest.mark.slow
+
+_RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}-{uuid.uuid4().hex}"
+
+
+def built_book() -> dict:
+    """Build the book once per test run; return {"returncode", "output", "seconds", "html"}."""
+    STATE.mkdir(parents=True, exist_ok=True)
+    result_file = STATE / "result.json"
+    with open(STATE / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if result_file.is_file():
+                result = json.loads(result_file.read_text())
+                if result.get("run") == _RUN_ID:
+                    return result
+            started = time.monotonic()
+            proc = subprocess.run(
+                ["make", "--no-print-directory", "book-widgets", "book-html"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=BUILD_TIMEOUT,
+                env={**os.environ, "MAKEFLAGS": "", "MAKELEVEL": ""},
+            )
+            result = {
+                "run": _RUN_ID,
+                "returncode": proc.returncode,
+                "output": proc.stdout + proc.stderr,
+                "seconds": round(time.monotonic() - started, 1),
+                "html": str(HTML),
+            }
+            result_file.write_text(json.dumps(result))
+            return result
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    stack = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p.get("chapters", [])]
+    while stack:
+        entry = stack.pop(0)
+        if "file" in entry:
+            pages.append(entry["file"])
+        stack[:0] = entry.get("sections", [])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def book() -> dict:
+    result = built_book()
+    if result["returncode"] != 0:
+        tail = "\n".join(result["output"].splitlines()[-80:])
+        pytest.fail(f"`make book-widgets book-html` failed (exit {result['returncode']}):\n{tail}", pytrace=False)
+    return result
+
+
+def test_book_builds_without_warnings(book):
+    output = book["output"]
+    print(f"book build: {book['seconds']} s (incremental, cached notebooks)")
+    assert "jupyter-book build book -n -W --keep-going" in output
+    assert "build succeeded" in output
+    # (the kernel's own notice about its TCP transport is not a Sphinx warning)
+    warnings = [line for line in output.splitlines() if "WARNING" in line and "Kernel is running over TCP" not in line]
+    assert not warnings, "\n".join(warnings)
+
+
+class _OutputText(HTMLParser):
+    """Text and classes inside cell outputs (div.cell_output)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # >0 while inside a cell_output div
+        self.text: list[str] = []
+        self.classes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if self.depth:
+            if tag not in ("br", "img", "hr", "input", "meta", "link"):
+                self.depth += 1
+            self.classes.append(classes)
+        elif tag == "div" and "cell_output" in classes.split():
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_no_error_output(book, page):
+    path = HTML / f"{page}.html"
+    assert path.is_file(), f"{page}.html was not built"
+    parser = _OutputText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    text = "".join(parser.text)
+    assert "Traceback" not in text, f"{page}: a cell output shows a traceback"
+    assert not re.search(r"\b\w*(Error|Exception)\b", text), f"{page}: a cell output shows an error: {text[:500]}"
+    assert not any(re.search(r"\b(traceback|error)\b", c) for c in parser.classes), f"{page}: error output"
+
+
+# Tags whose src/href the browser fetches by itself.
+_FETCHING = re.compile(
+    r"""<(script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?\b(src|href|data)\s*=\s*["']([^"']+)["']""", re.I
+)
+
+
+def test_site_loads_nothing_from_other_hosts(book):
+    problems = []
+    pages = sorted(HTML.glob("*.html"))
+    assert len(pages) >= len(toc_pages())
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for tag, attr, url in _FETCHING.findall(text):
+            if re.match(r"(?:https?:)?//", url):
+                problems.append(f"{page.name}: <{tag} {attr}={url}>")
+        for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com", "googletagmanager", "plausible.io"):
+            if host in text:
+                problems.append(f"{page.name}: mentions {host}")
+    assert not problems, "\n".join(problems)
+
+
+def test_widget_javascript_is_vendored(book):
+    for rel in (
+        "_widgets/require.js",
+        "_widgets/widgets-config.js",
+        "_widgets/html-manager/dist/embed-amd.js",
+        "_widgets/anywidget/index.js",
+    ):
+        assert (HTML / rel).is_file(), rel
+    anywidget = (HTML / "_widgets/anywidget/index.js").read_text()
+    assert 'define(["@jupyter-widgets/base"]' in anywidget
+    # Nothing vendored in _static (Jupyter Book would inject it into every page) ...
+    static_src = BOOK / "_static"
+    if static_src.is_dir():
+        assert not list(static_src.rglob("embed-amd.js")) and not list(static_src.rglob("require.js"))
+    # ... and every page with a widget loads the three scripts from the site, in order.
+    pages_with_widgets = [p for p in HTML.glob("*.html") if "application/vnd.jupyter.widget-view+json" in p.read_text()]
+    assert pages_with_widgets, "no page has a widget"
+    for page in pages_with_widgets:
+        text = page.read_text()
+        order = [text.find(s) for s in ("_widgets/require.js", "_widgets/widgets-config.js", "_widgets/html-manager/dist/embed-amd.js")]
+        assert all(i > 0 for i in order) and order == sorted(order), page.name
+        assert 'data-jupyter-widgets-cdn="_widgets/cdn/"' in text, page.name
+    assert not any(p.name.endswith(".map") for p in (HTML / "_widgets").rglob("*"))
+
+
+def test_every_toc_page_is_built(book):
+    for page in toc_pages():
+        assert (HTML / f"{page}.html").is_file(), page
+
+
+def test_config_fails_on_cell_errors_and_caches():
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["execute"]["raise_on_error"] is True
+    assert config["execute"].get("allow_errors", False) is False
+    assert config["title"] == "Recognising the Taliban? Pakistan's Considerations — a case study"
+    assert config["author"] == "The course team"
+    sphinx = config["sphinx"]["config"]
+    assert "sphinx_thebe" not in sphinx["extensions"]
+    assert all("://" not in js for js in sphinx["nb_ipywidgets_js"])
+    for pattern in (".venv", "_build", "js", "**/node_modules"):
+        assert pattern in config["exclude_patterns"], pattern
+    assert config["launch_buttons"]["thebe"] is False and not config["launch_buttons"]["binderhub_url"]
+
+
+def test_a_failing_cell_fails_the_build(tmp_path):
+    """The real configuration, on a one-page book whose only cell raises: the build must fail."""
+    (tmp_path / "_config.yml").write_text((BOOK / "_config.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: broken\n", encoding="utf-8")
+    (tmp_path / "_vendored").mkdir()
+    (tmp_path / "_assets").mkdir()
+    (tmp_path / "_assets" / "favicon.svg").write_text((BOOK / "_assets" / "favicon.svg").read_text())
+    (tmp_path / "broken.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+        "# Broken\n\n## Learning objectives\n\n```{code-cell} ipython3\nraise ValueError('deliberately broken cell')\n```\n",
+        encoding="utf-8",
+    )
+    jb = ROOT / ".venv" / "bin" / "jupyter-book"
+    proc = subprocess.run(
+        [str(jb), "build", str(tmp_path), "-n", "-W", "--keep-going"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output[-2000:]
+    assert "deliberately broken cell" in output
