@@ -32,10 +32,11 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-book: setup book-widgets
+book: setup book-widgets book-downloads
 	@echo "==> course data check"
 	$(PY) -m considerations
 	@$(MAKE) --no-print-directory book-html
+
 
 # --- the book (Jupyter Book 1) ------------------------------------------------
 # The site loads nothing from other hosts: the widget JavaScript is installed
@@ -106,3 +107,16 @@ lock:
 
 clean:
 	rm -rf $(STAMPS) book/_build
+
+# What students download from the book's Introduction: the release (student) versions
+# of the assignments and the course library as a wheel (no keys, no grading code's keys).
+DOWNLOADS := $(BOOK)/_student_downloads/downloads
+DOWNLOADS_STAMP := $(DOWNLOADS)/.built
+book-downloads: $(DOWNLOADS_STAMP)
+
+$(DOWNLOADS_STAMP): $(STAMPS)/venv pyproject.toml $(wildcard exercises/source/*/*.ipynb) $(wildcard considerations/*.py considerations/widgets/* data/*.csv data/sources/*)
+	@echo "==> building the student notebooks and the library wheel into $(DOWNLOADS)/"
+	rm -rf $(DOWNLOADS) && mkdir -p $(DOWNLOADS)
+	$(VENV)/bin/autograder release --course exercises --to $(DOWNLOADS)
+	$(PY) -m pip wheel . --no-deps --quiet -w $(DOWNLOADS)
+	@touch $@

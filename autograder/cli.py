@@ -12,7 +12,7 @@ from pathlib import Path
 # uses. Without the module jsonschema simply skips that format.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from autograder.commands import export, feedback, grade, sources, validate_data, verify_quote
+from autograder.commands import export, feedback, grade, release, sources, validate_data, verify_quote
 
 VERBS = {
     "sources": sources,
@@ -21,6 +21,7 @@ VERBS = {
     "grade": grade,
     "feedback": feedback,
     "export": export,
+    "release": release,
 }
 
 

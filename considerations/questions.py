@@ -16,10 +16,18 @@ In a notebook:
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-BOOK_URL = "https://example.org/pakistan-taliban-recognition"  # replaced by the book's address when published
+# Where the course book is published, for links in checks and feedback. Instructors set
+# COURSE_BOOK_URL (e.g. https://example.edu/recognition-book); without it links are
+# relative page names, which work next to the built book.
+BOOK_URL = os.environ.get("COURSE_BOOK_URL", "").rstrip("/")
+
+
+def chapter_link(chapter: str) -> str:
+    return f"{BOOK_URL}/{chapter}.html" if BOOK_URL else f"{chapter}.html"
 
 
 class AnswerFormError(AssertionError):
@@ -230,7 +238,7 @@ class Checker:
 
     def __call__(self, qid: str, answer: Any) -> None:
         question = self.questions[qid]
-        chapter = f"{BOOK_URL}/{question.chapter}.html"
+        chapter = chapter_link(question.chapter)
         problems = question.form_problems(answer)
         if problems:
             raise AnswerFormError(

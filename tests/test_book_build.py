@@ -47,7 +47,7 @@ def built_book() -> dict:
                     return result
             started = time.monotonic()
             proc = subprocess.run(
-                ["make", "--no-print-directory", "book-widgets", "book-html"],
+                ["make", "--no-print-directory", "book-widgets", "book-downloads", "book-html"],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,

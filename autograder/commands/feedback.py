@@ -64,7 +64,7 @@ def _e(text) -> str:
 
 def render(student: str, assignment: str, nb, graded_at: str) -> str:
     from considerations.assignments import ASSIGNMENTS
-    from considerations.questions import BOOK_URL
+    from considerations.questions import chapter_link
 
     prompts = {q.qid: q for q in ASSIGNMENTS[assignment]}
     parts = [
@@ -93,7 +93,7 @@ def render(student: str, assignment: str, nb, graded_at: str) -> str:
             parts.append(f"<p class='score'>{q['score']:g} / {q['points']:g} · {_e(q['status'])}</p><p>{_e(q['message'])}</p>")
         if q.get("hint"):
             chapter = question.chapter if question else ""
-            parts.append(f"<p>Hint: {_e(q['hint'])} <a href='{_e(BOOK_URL)}/{_e(chapter)}.html'>Open the chapter</a></p>")
+            parts.append(f"<p>Hint: {_e(q['hint'])} <a href='{_e(chapter_link(chapter))}'>Open the chapter</a></p>")
         for c in q.get("citations", []):
             parts.append(f"<p>From {_e(c['source'])} (claim {_e(c['claim_id'])}):</p><blockquote>{_e(c['passage'])}</blockquote>")
         if q.get("answer_shown"):
