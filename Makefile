@@ -98,8 +98,13 @@ book-html:
 book-clean:
 	rm -rf $(BOOK)/_build $(BOOK_EXTRA) $(BOOK_EXTRA).tmp
 
-test: setup system-packages
-	$(PY) -m pytest -n 2
+# The venv's bin/ goes first on PATH: nbgrader runs its own tools (alembic) by name.
+test: setup system-packages book-widgets book-downloads
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest -n 2 --durations=15
+
+# Grading throughput: plain nbgrader autograde vs autograder grade on identical batches.
+bench: setup system-packages
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/grading_throughput.py --submissions $${N:-40} --rounds $${ROUNDS:-3}
 
 # Refresh requirements.lock from the current .venv (after changing pyproject.toml).
 lock:

@@ -25,45 +25,63 @@ class GradebookNotReady(RuntimeError):
     pass
 
 
-def ensure_assignment(course: Course, assignment: str, log=print) -> None:
-    """The gradebook must know the assignment's notebooks and graded cells; nbgrader's
-    generate_assignment records them. Run it when they are missing."""
+def ensure_assignments(course: Course, assignments: list[str], log=print) -> None:
+    """The gradebook must know each assignment's notebooks and graded cells; nbgrader's
+    generate_assignment records them. Run it (once, for all that are missing) when needed."""
+    missing = []
     with Gradebook(course.gradebook_url) as gb:
-        try:
-            notebooks = {nb.name for nb in gb.find_assignment(assignment).notebooks}
-        except MissingEntry:
-            notebooks = set()
-    wanted = {nb.name for nb in course.instructor_notebooks(assignment)}
-    if wanted <= notebooks:
+        for assignment in assignments:
+            try:
+                known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+            except MissingEntry:
+                known = set()
+            if not {nb.name for nb in course.instructor_notebooks(assignment)} <= known:
+                missing.append(assignment)
+    if not missing:
         return
-    log(f"recording {assignment} in the gradebook (nbgrader generate_assignment)...")
+    target = missing[0] if len(missing) == 1 else "*"  # one nbgrader start-up for all of them
+    log(f"recording {', '.join(missing)} in the gradebook (nbgrader generate_assignment {target})...")
     proc = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--log-level=WARN"],
+        [sys.executable, "-m", "nbgrader", "generate_assignment", target, "--force", "--log-level=WARN"],
         cwd=course.root, capture_output=True, text=True,
     )
-    if proc.returncode != 0:
+    if proc.returncode != 0 or "ERROR" in proc.stderr:
         raise GradebookNotReady(
-            f"nbgrader generate_assignment {assignment} failed in {course.root}:\n{proc.stderr.strip()[-2000:]}"
+            f"nbgrader generate_assignment {target} failed in {course.root}:\n{proc.stderr.strip()[-2000:]}"
         )
 
 
-def record(course: Course, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
-    with warnings.catch_warnings():
-        # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings; they are harmless.
-        warnings.simplefilter("ignore", SAWarning)
-        _record(course, outcome, timestamp)
+class GradebookWriter:
+    """One open gradebook for a whole batch (opening one costs more than recording a submission).
+    Each submission is committed on its own, so an interrupted batch keeps what it recorded."""
 
+    def __init__(self, course: Course):
+        self.course = course
+        self.gb = None
 
-def _record(course: Course, outcome: SubmissionOutcome, timestamp: str | None) -> None:
-    with Gradebook(course.gradebook_url) as gb:
+    def __enter__(self):
+        self.gb = Gradebook(self.course.gradebook_url)
+        return self
+
+    def __exit__(self, *exc):
+        self.gb.close()
+
+    def record(self, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
+        with warnings.catch_warnings():
+            # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings; they are harmless.
+            warnings.simplefilter("ignore", SAWarning)
+            self._record(outcome, timestamp)
+
+    def _record(self, outcome: SubmissionOutcome, timestamp: str | None) -> None:
+        gb = self.gb
         gb.update_or_create_student(outcome.student)
         kwargs = {"timestamp": timestamp} if timestamp else {}
-        gb.update_or_create_submission(outcome.assignment, outcome.student, **kwargs)
+        submission = gb.update_or_create_submission(outcome.assignment, outcome.student, **kwargs)
+        grades = {(nb.name, grade.name): grade for nb in submission.notebooks for grade in nb.grades}
         for nb in outcome.notebooks:
             for q in nb.questions:
-                try:
-                    grade = gb.find_grade(q["qid"], nb.name, outcome.assignment, outcome.student)
-                except MissingEntry:
+                grade = grades.get((nb.name, q["qid"]))
+                if grade is None:
                     continue  # a question the gradebook does not know (an old generate_assignment)
                 if q["status"] == "pending_manual":
                     has_text = not unanswered(nb.free_text.get(q["qid"], ""))
@@ -74,6 +92,12 @@ def _record(course: Course, outcome: SubmissionOutcome, timestamp: str | None) -
                     grade.auto_score = q["score"]
                     grade.needs_manual_grade = False
         gb.db.commit()
+
+
+def record(course: Course, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
+    """Record one outcome (opens the gradebook for it; use GradebookWriter for a batch)."""
+    with GradebookWriter(course) as writer:
+        writer.record(outcome, timestamp)
 
 
 def write_autograded_notebooks(course: Course, outcome: SubmissionOutcome, prepared_cells: dict[str, list[dict]]) -> None:

@@ -278,6 +278,7 @@ class WarmSandbox:
         self.slot = slot
         self.limits = limits
         self.proc: subprocess.Popen | None = None
+        self.ready = False
         self.starts = 0
 
     def _command(self) -> list[str]:
@@ -289,20 +290,34 @@ class WarmSandbox:
             cmd[1:1] = ["--unshare-user", "--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN"]
         return cmd + ["--", sys.executable, "/opt/autograder/sandbox_zygote.py"]
 
-    def start(self) -> None:
+    def spawn(self) -> None:
+        """Start the warm process without waiting for it (its imports overlap the caller's work)."""
         import tempfile
 
         self.close()
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.log, start_new_session=True)
+        self.ready = False
         self.starts += 1
+
+    def start(self) -> None:
+        """Start (if needed) and wait until the warm process has finished its imports."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.spawn()
+        if self.ready:
+            return
         line = self._readline(self.START_TIMEOUT)
-        if not line or not json.loads(line).get("ready"):
+        try:
+            ready = bool(line) and json.loads(line).get("ready")
+        except ValueError:
+            ready = False
+        if not ready:
             self.log.seek(0)
             detail = self.log.read()[-1000:].decode("utf-8", "replace")
             self.close()
             raise SandboxUnavailable(f"the warm sandbox did not start: {detail.strip() or 'no output'}")
+        self.ready = True
 
     def _readline(self, timeout: float) -> bytes | None:
         import select
@@ -324,8 +339,10 @@ class WarmSandbox:
 
     def run(self, cells: list[str], answer_names: list[str], limits: Limits | None = None) -> RunResult:
         limits = limits or self.limits
-        if self.proc is None or self.proc.poll() is not None:
+        try:
             self.start()
+        except SandboxUnavailable:
+            return run_in_sandbox(cells, answer_names, limits, slot=self.slot)
         job = {"cells": cells, "answers": answer_names, "cell_output_cap": limits.cell_output_chars}
         spec = {"wall": limits.wall_seconds, "cpu": limits.cpu_seconds, "memory": limits.memory_bytes,
                 "processes": limits.processes, "file": limits.file_bytes, "open_files": limits.open_files,
@@ -354,6 +371,7 @@ class WarmSandbox:
         if self.proc is not None:
             _kill(self.proc)
             self.proc = None
+        self.ready = False
 
     def __enter__(self):
         return self

@@ -24,7 +24,7 @@ DEFAULT_COURSE = "exercises"
 
 def add_parser(verbs, name):
     p = verbs.add_parser(name, help="grade all submissions of an assignment (sandboxed) into the gradebook")
-    p.add_argument("assignment")
+    p.add_argument("assignment", nargs="+", help="one or more assignments (as named under source/)")
     p.add_argument("--course", default=DEFAULT_COURSE, metavar="DIR", help="the nbgrader course folder (default: exercises/)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="sandboxes running at once (default 2)")
     p.add_argument("--timeout", type=float, default=60, metavar="SECONDS", help="wall-clock limit per notebook (default 60)")
@@ -40,14 +40,13 @@ def add_parser(verbs, name):
 
 def run(args) -> int:
     # Imported here so that light verbs (sources, verify-quote) start fast.
-    from autograder import gradebook
     from autograder.course import Course, valid_student_id
-    from autograder.grading import SubmissionOutcome, cold_runner, grade_submission, load_assignment_keys, store
     from autograder.sandbox import Limits, WarmSandbox, sandbox_available
 
     try:
         course = Course(Path(args.course))
-        course.check_assignment(args.assignment)
+        for assignment in args.assignment:
+            course.check_assignment(assignment)
     except (FileNotFoundError, ValueError) as error:
         print(f"autograder grade: {error}", file=sys.stderr)
         return 2
@@ -63,21 +62,59 @@ def run(args) -> int:
     else:
         print("WARNING: --unsafe-no-sandbox: student code runs with your permissions, network and files.", file=sys.stderr)
 
-    keys = load_assignment_keys(course, args.assignment)
-    gradebook.ensure_assignment(course, args.assignment, log=lambda m: print(m, file=sys.stderr))
-    students = course.students_with_submissions(args.assignment)
-    if args.student:
-        students = [s for s in students if s in set(args.student)]
-    bad_ids = [s for s in students if not valid_student_id(s)]
-    students = [s for s in students if valid_student_id(s)]
-    for s in bad_ids:
-        print(f"skipping folder {s!r}: not a valid student id", file=sys.stderr)
-    if not students:
-        print(f"no submissions for {args.assignment} under {course.root / 'submitted'}", file=sys.stderr)
+    limits = Limits(wall_seconds=args.timeout)
+    # Warm sandboxes start importing now, while this process loads nbgrader and the keys.
+    warm: list = []
+    if not (args.scheduler or args.unsafe_no_sandbox or args.cold):
+        for slot in range(args.workers):
+            warm.append(WarmSandbox(slot, limits))
+            warm[-1].spawn()
+    try:
+        return _grade(args, course, limits, warm, valid_student_id)
+    finally:
+        for sandbox in warm:
+            sandbox.close()
+
+
+def _grade(args, course, limits, warm, valid_student_id) -> int:
+    from autograder import gradebook
+    from autograder.grading import load_assignment_keys
+
+    keys, tasks = {}, []
+    for assignment in args.assignment:
+        try:
+            keys[assignment] = load_assignment_keys(course, assignment)
+        except Exception as error:  # a broken key file: say which, grade nothing
+            print(f"autograder grade: cannot load the keys of {assignment}: {type(error).__name__}: {error}",
+                  file=sys.stderr)
+            return 2
+    try:
+        gradebook.ensure_assignments(course, args.assignment, log=lambda m: print(m, file=sys.stderr))
+    except gradebook.GradebookNotReady as error:
+        print(f"autograder grade: {error}", file=sys.stderr)
+        return 2
+    for assignment in args.assignment:
+        students = course.students_with_submissions(assignment)
+        if args.student:
+            students = [s for s in students if s in set(args.student)]
+        for s in students:
+            if valid_student_id(s):
+                tasks.append((assignment, s))
+            else:
+                print(f"skipping folder {s!r}: not a valid student id", file=sys.stderr)
+    if not tasks:
+        print(f"no submissions for {', '.join(args.assignment)} under {course.root / 'submitted'}", file=sys.stderr)
         return 0
 
-    limits = Limits(wall_seconds=args.timeout)
-    progress = Progress(len(students), label=f"grading {args.assignment}", enabled=not args.quiet)
+    with gradebook.GradebookWriter(course) as writer:
+        return _run_tasks(args, course, limits, warm, keys, tasks, writer)
+
+
+def _run_tasks(args, course, limits, warm, keys, tasks, writer) -> int:
+    from autograder import gradebook
+    from autograder.grading import SubmissionOutcome, cold_runner, grade_submission, store
+
+    progress = Progress(len(tasks), label=f"grading {', '.join(args.assignment)}", enabled=not args.quiet)
     outcomes: list = []
     started = time.monotonic()
 
@@ -85,50 +122,48 @@ def run(args) -> int:
         # Only this (the coordinating) thread writes results and the gradebook.
         store(course, outcome, records, run_fp, score_fp)
         gradebook.write_autograded_notebooks(course, outcome, {r.name: r.graded_cells for r in records})
-        gradebook.record(course, outcome, gradebook.read_timestamp(course, outcome.student, args.assignment))
+        writer.record(outcome, gradebook.read_timestamp(course, outcome.student, outcome.assignment))
         outcomes.append(outcome)
         manual = sum(q["points"] for nb in outcome.notebooks for q in nb.questions if q["status"] == "pending_manual")
         detail = (f"failed ({'; '.join(outcome.failures)[:60]})" if outcome.status == "failed"
                   else f"{outcome.score:g}/{outcome.max_score - manual:g} auto" + (f" +{manual:g} by hand" if manual else ""))
-        progress.step(f"{outcome.student}: {detail}{' (unchanged)' if outcome.reused == 'scores' else ''}")
+        label = outcome.student if len(args.assignment) == 1 else f"{outcome.student}/{outcome.assignment}"
+        progress.step(f"{label}: {detail}{' (unchanged)' if outcome.reused == 'scores' else ''}")
+
+    def failed(assignment, student, error):
+        progress.step(f"{student}: ERROR {type(error).__name__}: {error}")
+        outcomes.append(SubmissionOutcome(student, assignment, []))
+        outcomes[-1].reused = f"error: {type(error).__name__}: {error}"
 
     if args.scheduler:
         from autograder.distributed import grade_on_cluster
 
-        grade_on_cluster(args.scheduler, course, args.assignment, students, keys, limits, args.force, finish,
-                         unsafe_no_sandbox=args.unsafe_no_sandbox)
+        for assignment in args.assignment:
+            students = [s for a, s in tasks if a == assignment]
+            grade_on_cluster(args.scheduler, course, assignment, students, keys[assignment], limits, args.force,
+                             finish, unsafe_no_sandbox=args.unsafe_no_sandbox)
     else:
         # One sandbox per worker slot: warm (imports done once, a fresh fork per notebook)
         # unless --cold; each slot has its own unprivileged uid.
         runners: Queue = Queue()
-        warm: list = []
         for slot in range(args.workers):
-            if args.unsafe_no_sandbox or args.cold:
-                runners.put(cold_runner(slot, unsafe_no_sandbox=args.unsafe_no_sandbox))
-            else:
-                sandbox = WarmSandbox(slot, limits)
-                warm.append(sandbox)
-                runners.put(sandbox.run)
+            runners.put(warm[slot].run if warm else cold_runner(slot, unsafe_no_sandbox=args.unsafe_no_sandbox))
 
-        def work(student):
+        def work(assignment, student):
             runner = runners.get()
             try:
-                return grade_submission(course, args.assignment, student, keys, limits, runner=runner, force=args.force)
+                return grade_submission(course, assignment, student, keys[assignment], limits, runner=runner,
+                                        force=args.force)
             finally:
                 runners.put(runner)
 
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            futures = {pool.submit(work, s): s for s in students}
+            futures = {pool.submit(work, a, s): (a, s) for a, s in tasks}
             for future in as_completed(futures):
-                student = futures[future]
                 try:
                     finish(*future.result())
                 except Exception as error:  # a grader bug on one submission must not stop the batch
-                    progress.step(f"{student}: ERROR {type(error).__name__}: {error}")
-                    outcomes.append(SubmissionOutcome(student, args.assignment, []))
-                    outcomes[-1].reused = f"error: {type(error).__name__}: {error}"
-        for sandbox in warm:
-            sandbox.close()
+                    failed(*futures[future], error)
     progress.close()
     print_summary(outcomes, time.monotonic() - started)
     return 0
