@@ -224,3 +224,39 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output[-2000:]
     assert "deliberately broken cell" in output
+
+
+def test_student_downloads_are_offered_and_present(book):
+    """The Introduction links the four student notebooks and the library wheel, and the site has them."""
+    import zipfile
+
+    intro = (HTML / "intro.html").read_text(encoding="utf-8")
+    links = sorted(set(re.findall(r'href="(downloads/[^"]+)"', intro)))
+    assert len([l for l in links if l.endswith(".ipynb")]) == 4, links
+    wheels = [l for l in links if l.endswith(".whl")]
+    assert len(wheels) == 1, links
+    for link in links:
+        assert (HTML / link).is_file(), link
+    for link in links:
+        if link.endswith(".ipynb"):
+            nb = json.loads((HTML / link).read_text(encoding="utf-8"))
+            sources = "".join("".join(c["source"]) for c in nb["cells"])
+            assert "### BEGIN SOLUTION" not in sources and "raise NotImplementedError()" in sources
+            assert not any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+    names = zipfile.ZipFile(HTML / wheels[0]).namelist()
+    assert any(n.startswith("considerations/_data/claims.csv") for n in names)
+    assert not any("exercises" in n or n.startswith("keys/") for n in names)  # no answer keys for students
+
+
+def test_release_notebook_without_the_library_says_what_to_install(book, tmp_path):
+    """Opened in an environment without the course library, the first cell explains the install."""
+    import subprocess
+    import sys
+
+    nb_path = next((HTML / "downloads").glob("*.ipynb"))
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    setup = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    # -I -S: an interpreter that cannot see this project's packages
+    proc = subprocess.run([sys.executable, "-I", "-S", "-c", setup], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "pip install" in proc.stderr and "considerations" in proc.stderr
