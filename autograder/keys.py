@@ -97,3 +97,24 @@ def keys_fingerprint(assignment: str, course_dir: Path) -> str:
     for qid in sorted(keys):
         digest.update(qid.encode() + keys[qid].fingerprint().encode())
     return digest.hexdigest()
+
+
+NOT_DISCUSSED = "not_discussed"
+
+
+def reading_directions_key(items, source_id: str) -> Key:
+    """Key for "which way does this article say each consideration pushes Pakistan?":
+    the article's direction from readings.csv, or `not_discussed` where it gives no reading.
+    Cites the first supporting claim of each reading."""
+    from considerations import load_readings
+
+    readings = load_readings()
+    mine = readings[readings["source_id"] == source_id].set_index("consideration_id")
+    value, cite = {}, []
+    for cid in items:
+        if cid in mine.index:
+            value[cid] = str(mine.at[cid, "direction"])
+            cite += list(mine.at[cid, "claim_ids"][:1])
+        else:
+            value[cid] = NOT_DISCUSSED
+    return Key(value=value, cite=tuple(cite))

@@ -8,28 +8,15 @@ claims.csv. Multiple-choice feedback is written by hand and cites its claims.
 
 import pandas as pd
 
-from autograder.keys import Key
+from autograder.keys import Key, reading_directions_key
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
 
 ASSIGNMENT = "domestic_considerations"
 
-NOT_DISCUSSED = "not_discussed"
-
 
 def _directions(qid: str, source_id: str) -> Key:
-    """The article's direction for each item (readings.csv), or not_discussed when it has no reading."""
-    q = question(ASSIGNMENT, qid)
-    readings = load_readings()
-    mine = readings[readings["source_id"] == source_id].set_index("consideration_id")
-    value, cite = {}, []
-    for cid in q.items:
-        if cid in mine.index:
-            value[cid] = str(mine.at[cid, "direction"])
-            cite += list(mine.at[cid, "claim_ids"][:1])
-        else:
-            value[cid] = NOT_DISCUSSED
-    return Key(value=value, cite=tuple(cite))
+    return reading_directions_key(question(ASSIGNMENT, qid).items, source_id)
 
 
 def q1_iess_domestic() -> Key:

@@ -7,13 +7,11 @@ considerations.csv. Multiple-choice feedback is written by hand and cites its
 claims; where an option stands for a direction, the key picks it from the data.
 """
 
-from autograder.keys import Key
+from autograder.keys import Key, reading_directions_key
 from considerations import load_claims, load_considerations, load_disagreements, load_readings
 from considerations.assignments import COMMENTARY, IESS, question
 
 ASSIGNMENT = "regional_and_international"
-
-NOT_DISCUSSED = "not_discussed"
 
 
 def _reading(consideration_id: str, source_id: str):
@@ -23,14 +21,7 @@ def _reading(consideration_id: str, source_id: str):
 
 
 def _directions(qid: str, source_id: str) -> Key:
-    q = question(ASSIGNMENT, qid)
-    value, cite = {}, []
-    for cid in q.items:
-        row = _reading(cid, source_id)
-        value[cid] = NOT_DISCUSSED if row is None else str(row["direction"])
-        if row is not None:
-            cite.append(row["claim_ids"][0])
-    return Key(value=value, cite=tuple(cite))
+    return reading_directions_key(question(ASSIGNMENT, qid).items, source_id)
 
 
 def q1_iess_external() -> Key:
