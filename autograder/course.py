@@ -124,3 +124,18 @@ class Course:
 
 def valid_student_id(student: str) -> bool:
     return bool(_STUDENT_ID.match(student))
+
+
+def open_course(folder, assignments: list[str], verb: str) -> Course | None:
+    """The course folder with the named assignments checked, or None after a one-line error
+    on stderr (the command then exits 2)."""
+    import sys
+
+    try:
+        course = Course(Path(folder))
+        for assignment in assignments:
+            course.check_assignment(assignment)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"autograder {verb}: {error}", file=sys.stderr)
+        return None
+    return course

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import sys
-from pathlib import Path
 
 
 def add_parser(verbs, name):
@@ -21,16 +20,13 @@ def add_parser(verbs, name):
 
 def run(args) -> int:
     from nbgrader.api import Gradebook, MissingEntry
-    from autograder.course import Course
+    from autograder.course import open_course
     from autograder.grading import load_stored, outcome_from_stored
     from autograder.submission import unanswered
     from considerations.assignments import ASSIGNMENTS
 
-    try:
-        course = Course(Path(args.course))
-        course.check_assignment(args.assignment)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"autograder export: {error}", file=sys.stderr)
+    course = open_course(args.course, [args.assignment], "export")
+    if course is None:
         return 2
     qids = [q.qid for q in ASSIGNMENTS[args.assignment]]
     header = ["student", "assignment", "status", *qids, "auto_score", "manual_score", "total", "max_score",

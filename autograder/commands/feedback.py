@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import sys
-from pathlib import Path
 
 
 MAX_SHOWN_OUTPUT = 2_000
@@ -25,13 +24,10 @@ def add_parser(verbs, name):
 
 
 def run(args) -> int:
-    from autograder.course import Course
+    from autograder.course import open_course
     from autograder.grading import RunRecord, load_assignment_keys, load_stored, score_records
-    try:
-        course = Course(Path(args.course))
-        course.check_assignment(args.assignment)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"autograder feedback: {error}", file=sys.stderr)
+    course = open_course(args.course, [args.assignment], "feedback")
+    if course is None:
         return 2
     keys = load_assignment_keys(course, args.assignment) if args.reveal else {}
     written = 0

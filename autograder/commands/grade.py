@@ -14,7 +14,6 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path
 from queue import Queue
 
 from autograder.progress import Progress
@@ -40,15 +39,11 @@ def add_parser(verbs, name):
 
 def run(args) -> int:
     # Imported here so that light verbs (sources, verify-quote) start fast.
-    from autograder.course import Course, valid_student_id
+    from autograder.course import open_course, valid_student_id
     from autograder.sandbox import Limits, WarmSandbox, sandbox_available
 
-    try:
-        course = Course(Path(args.course))
-        for assignment in args.assignment:
-            course.check_assignment(assignment)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"autograder grade: {error}", file=sys.stderr)
+    course = open_course(args.course, args.assignment, "grade")
+    if course is None:
         return 2
     if args.workers < 1:
         print("autograder grade: --workers must be at least 1", file=sys.stderr)

@@ -21,12 +21,10 @@ def add_parser(verbs, name):
 
 
 def run(args) -> int:
-    from autograder.course import Course
+    from autograder.course import open_course
 
-    try:
-        course = Course(Path(args.course))
-    except FileNotFoundError as error:
-        print(f"autograder release: {error}", file=sys.stderr)
+    course = open_course(args.course, [], "release")
+    if course is None:
         return 2
     out = Path(args.to)
     out.mkdir(parents=True, exist_ok=True)
