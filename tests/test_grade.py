@@ -314,6 +314,14 @@ def test_regrading_is_idempotent_and_incremental(batch):
     before = {s: scores(course, s, a) for (s, a) in batch["expected"] if a == ASSIGNMENT_NAMES[1]}
     result = run_cli("grade", ASSIGNMENT_NAMES[1], "--course", str(course), "--timeout", str(TIMEOUT))
     assert result.returncode == 0
-    assert f"{len(before)} reused from an earlier run" in result.stdout
+    assert f"{len(before)} unchanged since the last run" in result.stdout
     after = {s: scores(course, s, ASSIGNMENT_NAMES[1]) for s in before}
     assert before == after
+    # A changed key file re-scores the stored answers without running any notebook again.
+    keys_file = course / "keys" / f"{ASSIGNMENT_NAMES[1]}.py"
+    keys_file.write_text(keys_file.read_text() + "\n# reviewed\n")
+    result = run_cli("grade", ASSIGNMENT_NAMES[1], "--course", str(course), "--timeout", str(TIMEOUT))
+    assert result.returncode == 0
+    assert f"{len(before)} re-scored from stored answers" in result.stdout
+    assert "0 run in the sandbox" in result.stdout
+    assert {s: scores(course, s, ASSIGNMENT_NAMES[1]) for s in before} == before

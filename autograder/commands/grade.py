@@ -168,12 +168,15 @@ def print_summary(outcomes: list, seconds: float) -> None:
     graded = [o for o in outcomes if o.notebooks and o.status == "graded"]
     failed = [o for o in outcomes if o.notebooks and o.status == "failed"]
     errors = [o for o in outcomes if not o.notebooks]
-    reused = [o for o in outcomes if o.reused in ("scores", "answers")]
+    unchanged = [o for o in outcomes if o.reused == "scores"]
+    rescored = [o for o in outcomes if o.reused == "answers"]
     pending = [o for o in outcomes if o.pending_manual]
     n = len(outcomes)
     print(f"\n{n} submission(s) in {seconds:.1f} s ({seconds / max(n, 1):.2f} s each): "
           f"{len(graded)} graded, {len(failed)} failed, {len(errors)} grader errors; "
-          f"{len(reused)} reused from an earlier run; {len(pending)} awaiting manual grading")
+          f"{len(unchanged)} unchanged since the last run, {len(rescored)} re-scored from stored answers "
+          f"(keys or grading changed), {len(outcomes) - len(unchanged) - len(rescored) - len(errors)} run in the sandbox; "
+          f"{len(pending)} awaiting manual grading")
     for o in failed:
         for reason in o.failures:
             print(f"  failed  {o.student}: {reason}")
