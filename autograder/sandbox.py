@@ -30,6 +30,7 @@ from considerations.paths import data_dir
 
 RUNNER = Path(__file__).with_name("sandbox_runner.py")
 ZYGOTE = Path(__file__).with_name("sandbox_zygote.py")
+SCRATCH = "/scratch"  # the only writable place in a sandbox (a size-limited tmpfs, new per notebook)
 SANDBOX_UID_BASE = 61000  # one unprivileged uid per worker slot, so process limits don't collide
 
 
@@ -109,6 +110,9 @@ def _sandbox_base(as_root: bool, limits: Limits) -> list[str]:
         raise SandboxUnavailable(sandbox_available() or "bwrap missing")
     cmd = [exe, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
+    # /tmp is an empty, read-only tmpfs: mounted first so that a course library living under
+    # /tmp (a CI checkout, say) can still be bound inside it. Writable scratch is SCRATCH.
+    cmd += ["--perms", "0755", "--tmpfs", "/tmp"]
     cmd += ["--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         target = Path("/" + name)
@@ -119,7 +123,7 @@ def _sandbox_base(as_root: bool, limits: Limits) -> list[str]:
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/alternatives", "/etc/mime.types"):
         if Path(etc).exists():
             cmd += ["--ro-bind", etc, etc]
-    made: set[str] = {"/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"}
+    made: set[str] = {"/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc", "/tmp"}
     for path in _read_only_paths():
         for parent in _parents(path):
             if parent not in made:
@@ -131,12 +135,14 @@ def _sandbox_base(as_root: bool, limits: Limits) -> list[str]:
             "--ro-bind", str(RUNNER), "/opt/autograder/sandbox_runner.py",
             "--ro-bind", str(ZYGOTE), "/opt/autograder/sandbox_zygote.py"]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
-            "--perms", "0777", "--dir", "/tmp/work", "--chdir", "/tmp/work",
+            "--remount-ro", "/tmp",
+            "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", SCRATCH,
+            "--perms", "0777", "--dir", f"{SCRATCH}/work", "--chdir", f"{SCRATCH}/work",
             "--clearenv",
-            "--setenv", "HOME", "/tmp/work", "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "--setenv", "HOME", f"{SCRATCH}/work", "--setenv", "TMPDIR", SCRATCH,
+            "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-            "--setenv", "PYTHONHASHSEED", "0", "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", "/tmp",
+            "--setenv", "PYTHONHASHSEED", "0", "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", SCRATCH,
             "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1"]
     return cmd
 
@@ -267,7 +273,7 @@ class WarmSandbox:
     unprivileged, namespaced process per notebook (see sandbox_zygote.py).
 
     Isolation is the cold sandbox's (same bwrap view, rlimits, uid, wall clock),
-    plus a new mount and PID namespace and a new /tmp per notebook, so nothing
+    plus a new mount and PID namespace and a new /scratch per notebook, so nothing
     carries over from one submission to the next. If the warm process itself
     fails, `run` restarts it and falls back to a cold sandbox for that notebook.
     """

@@ -4,7 +4,7 @@ Starting Python and importing IPython, pandas and the course library takes most
 of a second; grading a notebook takes milliseconds. So a worker sandbox imports
 everything once, and for each job forks:
 
-  helper (root in the sandbox)  -- new mount and PID namespaces, a fresh tmpfs /tmp
+  helper (root in the sandbox)  -- new mount and PID namespaces, a fresh tmpfs /scratch
     └─ job process (PID 1 of its namespace) -- rlimits, drops to an unprivileged uid
        (or all capabilities, when the grader is not root), no_new_privs, runs the cells
 
@@ -28,6 +28,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sandbox_runner  # noqa: E402  (the cold runner's cell execution, shared)
 
+SCRATCH = "/scratch"  # a fresh tmpfs per job (the sandbox's only writable place)
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
@@ -65,9 +66,9 @@ def _job_process(job, limits, out_fd, result_fd, shell):
     code = 1
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
-        os.makedirs("/tmp/work", exist_ok=True)
-        os.chmod("/tmp/work", 0o777)
-        os.chdir("/tmp/work")
+        os.makedirs(SCRATCH + "/work", exist_ok=True)
+        os.chmod(SCRATCH + "/work", 0o777)
+        os.chdir(SCRATCH + "/work")
         for name, value in (("CPU", limits["cpu"]), ("AS", limits["memory"]), ("NPROC", limits["processes"]),
                             ("FSIZE", limits["file"]), ("NOFILE", limits["open_files"]), ("CORE", 0)):
             which = getattr(resource, f"RLIMIT_{name}")
@@ -96,7 +97,7 @@ def _helper(job, limits, out_w, result_w, ctl_w, shell):
     try:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch']},mode=1777")
+        _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch']},mode=1777")
         pid = os.fork()
         if pid == 0:
             os.close(ctl_w)

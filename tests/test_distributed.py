@@ -44,7 +44,12 @@ def template(tmp_path_factory):
     result = subprocess.run([AUTOGRADER, "grade", ASSIGNMENT, "--course", str(local), "--quiet"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    return course, all_scores(local)
+    scores = all_scores(local)
+    # The reference itself must be right, or equal results would prove nothing.
+    full = sum(q.points for q in ASSIGNMENTS[ASSIGNMENT] if q.kind != "free_text")
+    assert sum(score for _, score, _ in scores["s0"]) == pytest.approx(full)
+    assert sum(score for _, score, _ in scores["s1"]) == 0
+    return course, scores
 
 
 @pytest.fixture(scope="module")

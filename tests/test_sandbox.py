@@ -90,9 +90,18 @@ def test_writes_outside_scratch_fail_and_leave_the_host_unchanged(tmp_path):
     r = run(code)
     assert r.ok, r.cells
     assert not marker.exists()
-    assert not host_tmp.exists()  # the sandbox's /tmp is its own, gone when it ends
+    assert not host_tmp.exists()  # the sandbox's /tmp is an empty read-only tmpfs of its own
     assert (ROOT / "data" / "claims.csv").read_bytes() == before
     assert r.answers["answer"][:2] == ["OSError", "OSError"] or "wrote" not in r.answers["answer"][:2]
+
+
+def test_scratch_is_writable_and_tempfiles_work():
+    r = run("import tempfile, os\nimport matplotlib.pyplot as plt\n"
+            "plt.plot([1, 2]); plt.savefig('figure.png')\n"
+            "with tempfile.NamedTemporaryFile() as f:\n    f.write(b'x')\n"
+            "answer = [os.getcwd(), os.path.exists('figure.png'), tempfile.gettempdir()]")
+    assert r.ok, r.cells
+    assert r.answers["answer"] == ["/scratch/work", True, "/scratch"]
 
 
 def test_no_network():
@@ -201,14 +210,14 @@ def test_nothing_carries_over_between_submissions_in_a_warm_sandbox():
         "import considerations, builtins, os, subprocess\n"
         "considerations.load_claims = lambda: 'hacked'\n"
         "builtins.answer_from_before = 'leaked'\n"
-        "open('/tmp/left-behind', 'w').write('x')\n"
+        "open('/scratch/left-behind', 'w').write('x')\n"
         f"subprocess.Popen(['sh', '-c', 'sleep 30 # {token}'], start_new_session=True)\n"
         "answer = 'first'"
     )
     assert first.ok and first.answers["answer"] == "first"
     second = run(
         "import os, builtins, considerations\n"
-        "answer = [os.path.exists('/tmp/left-behind'), hasattr(builtins, 'answer_from_before'),\n"
+        "answer = [os.path.exists('/scratch/left-behind'), hasattr(builtins, 'answer_from_before'),\n"
         "          callable(considerations.load_claims) and len(considerations.load_claims()) > 0]"
     )
     assert second.ok and second.answers["answer"] == [False, False, True]
