@@ -13,7 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import BaseCell, Grade, Gradebook, MissingEntry, Notebook, SubmittedNotebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course
@@ -77,7 +77,15 @@ class GradebookWriter:
         gb.update_or_create_student(outcome.student)
         kwargs = {"timestamp": timestamp} if timestamp else {}
         submission = gb.update_or_create_submission(outcome.assignment, outcome.student, **kwargs)
-        grades = {(nb.name, grade.name): grade for nb in submission.notebooks for grade in nb.grades}
+        # One query for all of the submission's grades with their cell and notebook names
+        # (walking the relationships lazily costs a query per notebook and per cell).
+        rows = (gb.db.query(Grade, BaseCell.name, Notebook.name)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                .join(BaseCell, Grade.cell_id == BaseCell.id)
+                .filter(SubmittedNotebook.assignment_id == submission.id)
+                .all())
+        grades = {(notebook, cell): grade for grade, cell, notebook in rows}
         for nb in outcome.notebooks:
             for q in nb.questions:
                 grade = grades.get((nb.name, q["qid"]))
@@ -110,7 +118,7 @@ def write_autograded_notebooks(course: Course, outcome: SubmissionOutcome, prepa
             continue
         nb = dict(instructor.raw)
         nb["cells"] = cells
-        (folder / f"{instructor.name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / f"{instructor.name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
 def read_timestamp(course: Course, student: str, assignment: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -247,8 +247,9 @@ def store(course: Course, outcome: SubmissionOutcome, records: list[RunRecord], 
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "run_fingerprint": run_fp,
         "scoring_fingerprint": score_fp,
-        "records": [asdict(r) for r in records],
-        "notebooks": [asdict(nb) for nb in outcome.notebooks],
+        # vars(), not asdict(): the fields are already plain data, and asdict deep-copies them.
+        "records": [vars(r) for r in records],
+        "notebooks": [vars(nb) for nb in outcome.notebooks],
     }
     tmp = folder / (RESULT_FILE + ".tmp")
     tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
