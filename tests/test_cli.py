@@ -40,3 +40,19 @@ def test_verify_quote_unusable_input_exits_2_with_one_line():
         assert result.returncode == 2, args
         assert result.stdout == ""
         assert len(result.stderr.strip().split("\n")) == 1 and result.stderr.strip()
+
+
+def test_grade_refuses_without_a_sandbox(tmp_path):
+    """With no bubblewrap on PATH, grading stops and says why, unless explicitly unsafe."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    course = tmp_path / "course"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "exercises" / "source", course / "source")
+    env = {**os.environ, "PATH": str(tmp_path / "empty-bin")}
+    result = run_cli("grade", "reading_the_sources", "--course", str(course), env=env)
+    assert result.returncode == 2
+    assert "refusing to run student code without a sandbox" in result.stderr
+    assert "--unsafe-no-sandbox" in result.stderr
+    assert not (course / "gradebook.db").exists()
