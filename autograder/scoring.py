@@ -9,10 +9,12 @@ article passage that supports the right reading.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from considerations import load_claims, load_sources, verify_quote
 from considerations.evidence import UnusableQuote
+from considerations.paths import data_dir
 from considerations.questions import Question
 
 MISSING = object()  # the answer variable was not defined, or could not be exported
@@ -48,17 +50,42 @@ def _status(score: float, points: float) -> str:
     return "partial" if score > 0 else "incorrect"
 
 
-def _citations(claim_ids) -> list[Citation]:
-    claims = load_claims().set_index("claim_id")
+@dataclass(frozen=True)
+class _ClaimPlace:
+    source_id: str
+    consideration_id: str
+    quote: str
+    passage: str  # the paragraph of the article holding the quote
+    start: int  # the paragraph's offsets in the article's body
+    end: int
+
+
+@lru_cache(maxsize=4)
+def _claim_places(data_folder: str) -> dict[str, _ClaimPlace]:
+    """Where every claim's quote sits in its article. Computed once per data folder: every
+    submission's citations and evidence checks need the same answer."""
     sources = load_sources()
-    out = []
-    for cid in claim_ids:
-        if cid not in claims.index:
-            continue
-        row = claims.loc[cid]
-        match = verify_quote(row["quote"], source=str(row["source_id"]))
-        out.append(Citation(cid, sources[str(row["source_id"])].short_name, row["quote"], match.passage or ""))
-    return out
+    places = {}
+    for row in load_claims().itertuples():
+        sid = str(row.source_id)
+        match = verify_quote(row.quote, source=sid)
+        body = sources[sid].body
+        start = body.rfind("\n", 0, match.start) + 1
+        end = body.find("\n", match.end)
+        places[row.claim_id] = _ClaimPlace(sid, str(row.consideration_id), row.quote, match.passage or "",
+                                           start, end if end != -1 else len(body))
+    return places
+
+
+def claim_places() -> dict[str, _ClaimPlace]:
+    return _claim_places(str(data_dir()))
+
+
+def _citations(claim_ids) -> list[Citation]:
+    places = claim_places()
+    sources = load_sources()
+    return [Citation(cid, sources[places[cid].source_id].short_name, places[cid].quote, places[cid].passage)
+            for cid in claim_ids if cid in places]
 
 
 def _hint(question: Question) -> str:
@@ -137,16 +164,10 @@ def _score_weights(question, answer, key):
 
 def _claim_spans(consideration_id: str) -> dict[str, list[tuple[int, int, str]]]:
     """For each source, the paragraphs (start, end, claim id) that carry a claim on the consideration."""
-    claims = load_claims()
-    sources = load_sources()
     spans: dict[str, list[tuple[int, int, str]]] = {}
-    for row in claims[claims["consideration_id"] == consideration_id].itertuples():
-        sid = str(row.source_id)
-        match = verify_quote(row.quote, source=sid)
-        body = sources[sid].body
-        para_start = body.rfind("\n", 0, match.start) + 1
-        para_end = body.find("\n", match.end)
-        spans.setdefault(sid, []).append((para_start, para_end if para_end != -1 else len(body), row.claim_id))
+    for cid, place in claim_places().items():
+        if place.consideration_id == consideration_id:
+            spans.setdefault(place.source_id, []).append((place.start, place.end, cid))
     return spans
 
 
