@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+from test_book_build import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -21,20 +22,8 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 _md = MarkdownIt("commonmark")
 
 
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    stack = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p.get("chapters", [])]
-    while stack:
-        entry = stack.pop(0)
-        if "file" in entry:
-            files.append(entry["file"])
-        stack[:0] = entry.get("sections", [])
-    return files
-
-
 def _chapters() -> list[Path]:
-    listed = [BOOK / f"{name}.md" for name in _toc_files()]
+    listed = [BOOK / f"{name}.md" for name in toc_pages()]
     others = [p for p in sorted(BOOK.glob("*.md")) if p not in listed and p.name.lower() != "readme.md"]
     return listed + others
 
