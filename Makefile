@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 
-.PHONY: setup book test lock clean bench system-packages
+.PHONY: setup book test test-fast lint lock clean bench system-packages book-downloads
 
 setup: $(STAMPS)/venv
 
@@ -99,8 +99,17 @@ book-clean:
 	rm -rf $(BOOK)/_build $(BOOK_EXTRA) $(BOOK_EXTRA).tmp
 
 # The venv's bin/ goes first on PATH: nbgrader runs its own tools (alembic) by name.
-test: setup system-packages book-widgets book-downloads
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest -n 2 --durations=15
+# AUTOGRADER_REQUIRE_SANDBOX turns "bubblewrap missing" into failures, never skips.
+# --dist loadscope keeps a module's expensive fixtures on one worker (built once).
+test: setup system-packages book-widgets book-downloads lint
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AUTOGRADER_REQUIRE_SANDBOX=1 $(PY) -m pytest -n 2 --dist loadscope --durations=15
+
+# The inner loop: no book build, no browser, no sandbox (seconds, not minutes).
+test-fast: setup lint
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest -n 2 --dist loadscope -m "not slow and not sandbox"
+
+lint: setup
+	$(VENV)/bin/ruff check .
 
 # Grading throughput: plain nbgrader autograde vs autograder grade on identical batches.
 bench: setup system-packages

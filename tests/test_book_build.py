@@ -232,8 +232,8 @@ def test_student_downloads_are_offered_and_present(book):
 
     intro = (HTML / "intro.html").read_text(encoding="utf-8")
     links = sorted(set(re.findall(r'href="(downloads/[^"]+)"', intro)))
-    assert len([l for l in links if l.endswith(".ipynb")]) == 4, links
-    wheels = [l for l in links if l.endswith(".whl")]
+    assert len([link for link in links if link.endswith(".ipynb")]) == 4, links
+    wheels = [link for link in links if link.endswith(".whl")]
     assert len(wheels) == 1, links
     for link in links:
         assert (HTML / link).is_file(), link

@@ -1,6 +1,5 @@
 """The sandbox holds against what students have tried, and the host is left as it was."""
 
-import os
 import socket
 import subprocess
 import threading

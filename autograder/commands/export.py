@@ -64,7 +64,7 @@ def run(args) -> int:
             row.update(auto_score=auto, manual_score=manual, total=auto + manual, max_score=maximum,
                        needs_manual_grading="yes" if pending else "no")
             rows.append(row)
-    out = sys.stdout if args.to == "-" else open(args.to, "w", newline="", encoding="utf-8")
+    out = sys.stdout if args.to == "-" else open(args.to, "w", newline="", encoding="utf-8")  # noqa: SIM115 (stdout or a file, closed below)
     try:
         writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
