@@ -49,7 +49,7 @@ BOOK_EXTRA := $(BOOK)/_vendored
 BOOK_WIDGETS := $(BOOK_EXTRA)/_widgets
 NPM_STAMP := $(BOOK_JS)/node_modules/.package-lock.json
 
-.PHONY: book-npm book-widgets book-html book-clean
+.PHONY: book-npm book-widgets book-html book-clean serve
 
 book-npm: $(NPM_STAMP)
 
@@ -93,6 +93,14 @@ book-html:
 	fi; \
 	echo "$$lib" > $(BOOK_LIB_HASH)
 	@echo "==> the book is built: $(BOOK)/_build/html/index.html"
+
+# Preview the built site exactly as the publishing workflow (.github/workflows/book.yml)
+# uploads it: book/_build/html, served on this machine only (127.0.0.1).
+PORT ?= 8000
+serve:
+	@test -f $(BOOK)/_build/html/index.html || { echo "$(BOOK)/_build/html is not built: run make book first"; exit 1; }
+	@echo "==> serving $(BOOK)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BOOK)/_build/html
 
 # Forget the built site, the execution cache and the vendored JavaScript (not node_modules).
 book-clean:

@@ -260,3 +260,34 @@ def test_release_notebook_without_the_library_says_what_to_install(book, tmp_pat
     proc = subprocess.run([sys.executable, "-I", "-S", "-c", setup], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode != 0
     assert "pip install" in proc.stderr and "considerations" in proc.stderr
+
+
+def test_publishing_workflow_builds_with_make_book_and_deploys_the_site():
+    """The GitHub Pages workflow parses, builds with `make book` (the command readers run locally),
+    feeds the Pages address to COURSE_BOOK_URL and uploads exactly book/_build/html."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as True
+    assert "main" in triggers["push"]["branches"]
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    for action in ("actions/checkout", "actions/setup-python", "actions/setup-node", "actions/configure-pages",
+                   "actions/upload-pages-artifact", "actions/deploy-pages"):
+        assert action in uses, action
+    build = next(s for s in steps if s.get("run", "").strip() == "make book")
+    pages_id = next(s["id"] for s in steps if s.get("uses", "").startswith("actions/configure-pages"))
+    assert build["env"]["COURSE_BOOK_URL"] == f"${{{{ steps.{pages_id}.outputs.base_url }}}}"
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "book/_build/html" == HTML.relative_to(ROOT).as_posix()
+    # The build job runs before the deploy job.
+    deploy_job = next(name for name, job in workflow["jobs"].items()
+                      if any(s.get("uses", "").startswith("actions/deploy-pages") for s in job["steps"]))
+    assert workflow["jobs"][deploy_job]["needs"] in ("build", ["build"])
+
+
+def test_make_serve_previews_the_built_site_on_localhost_only():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^serve:.*?\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe, "the Makefile has no serve target"
+    assert "http.server" in recipe.group(1) and "--bind 127.0.0.1" in recipe.group(1)
+    assert "$(BOOK)/_build/html" in recipe.group(1)
