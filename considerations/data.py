@@ -23,6 +23,10 @@ from considerations.paths import data_dir
 GROUPS = ("trigger", "domestic", "regional", "international", "humanitarian", "history")
 DIRECTIONS = ("toward", "against", "uncertain")
 READING_DIRECTIONS = ("toward", "against", "uncertain", "none")
+#: The label for "this article does not discuss the consideration" (no reading, or an accepted alternative).
+NOT_DISCUSSED = "not_discussed"
+#: Labels a reader may defensibly give instead of a reading's `direction` (readings.csv `also_accepted`).
+ALTERNATIVE_DIRECTIONS = READING_DIRECTIONS + (NOT_DISCUSSED,)
 WEIGHTS = ("main", "major", "minor", "background")
 VOICES = ("author", "named_official", "anonymous_official", "unnamed_analysts", "reported_event")
 DATE_BASES = ("article", "inferred", "outside_context")
@@ -99,6 +103,8 @@ SCHEMAS: dict[str, Schema] = {
             Column("weight", "category", vocabulary=WEIGHTS),
             Column("reading", "text"),
             Column("claim_ids", "list", references="claims.claim_id"),
+            Column("also_accepted", "list", required=False, vocabulary=ALTERNATIVE_DIRECTIONS),
+            Column("also_accepted_basis", "text", required=False),
         ),
         key=("consideration_id", "source_id"),
     ),
@@ -198,8 +204,12 @@ def _check_rows(schema: Schema, rows: list[dict[str, str]]) -> list[str]:
                 problems.append(f"{where}: {value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
             elif col.kind == "list" and any(not item for item in value.split(";")):
                 problems.append(f"{where}: {value!r} has an empty item; separate ids with ';' and no spaces")
-            if col.vocabulary and value not in col.vocabulary:
-                problems.append(f"{where}: {value!r} is not one of: {', '.join(col.vocabulary)}")
+            items = value.split(";") if col.kind == "list" else [value]
+            for item in items:
+                if col.vocabulary and item and item not in col.vocabulary:
+                    problems.append(f"{where}: {item!r} is not one of: {', '.join(col.vocabulary)}")
+            if col.kind == "list" and len(set(items)) < len(items):
+                problems.append(f"{where}: {value!r} lists an item twice")
         if schema.key:
             k = tuple(row[c] for c in schema.key)
             if k in seen:
@@ -274,63 +284,131 @@ def load_timeline() -> pd.DataFrame:
     return load_table("timeline").sort_values("sequence", ignore_index=True)
 
 
-def validate_data() -> None:
-    """Check every table, the references between them and every quote. Raises DataValidationError."""
-    from considerations.evidence import UnusableQuote, verify_quote
+Rows = dict[str, list[dict[str, str]]]
 
-    problems: list[str] = []
-    rows: dict[str, list[dict[str, str]]] = {}
-    for name, schema in SCHEMAS.items():
-        try:
-            rows[name] = _read_rows(schema)
-        except DataValidationError as error:
-            problems += error.problems
-            continue
-        problems += _check_rows(schema, rows[name])
-    if problems:
-        raise DataValidationError(problems)
 
+def _enumerate(rows: Rows, name: str):
+    """(line number, row, key text) for each row of a table; line 1 is the header."""
+    schema = SCHEMAS[name]
+    for number, row in enumerate(rows[name], start=2):
+        yield number, row, "/".join(row[k] for k in schema.key)
+
+
+def _check_references(rows: Rows) -> list[str]:
+    """Every `references` column holds ids that exist in the table it names."""
+    problems = []
     keys = {
         f"{name}.{col.name}": {r[col.name] for r in table}
         for name, table in rows.items()
         for col in SCHEMAS[name].columns
         if col.kind == "id"
     }
-    for name, table in rows.items():
-        schema = SCHEMAS[name]
-        for number, row in enumerate(table, start=2):
-            key = "/".join(row[k] for k in schema.key)
-            for col in schema.columns:
+    for name in rows:
+        for number, row, key in _enumerate(rows, name):
+            for col in SCHEMAS[name].columns:
                 if not col.references or not row[col.name]:
                     continue
                 values = row[col.name].split(";") if col.kind == "list" else [row[col.name]]
                 for value in values:
-                    if value not in keys[col.references]:
+                    if value not in keys.get(col.references, ()):
                         problems.append(
-                            f"{_where(schema, number, col.name, key)}: {value!r} does not exist in {col.references}"
+                            f"{_where(SCHEMAS[name], number, col.name, key)}: {value!r} does not exist in {col.references}"
                         )
+    return problems
 
+
+def _check_reading_claims(rows: Rows) -> list[str]:
+    """A reading's claims come from its own article and consideration."""
+    problems = []
     claims = {r["claim_id"]: r for r in rows["claims"]}
-    for number, row in enumerate(rows["readings"], start=2):
+    for number, row, key in _enumerate(rows, "readings"):
         for claim_id in row["claim_ids"].split(";"):
             claim = claims.get(claim_id)
             if claim and (claim["source_id"], claim["consideration_id"]) != (row["source_id"], row["consideration_id"]):
                 problems.append(
-                    f"{_where(SCHEMAS['readings'], number, 'claim_ids', row['consideration_id'] + '/' + row['source_id'])}: "
+                    f"{_where(SCHEMAS['readings'], number, 'claim_ids', key)}: "
                     f"claim {claim_id} is about {claim['consideration_id']} in {claim['source_id']}, not this reading"
                 )
+    return problems
 
-    with_claims = {r["consideration_id"] for r in rows["claims"]}
-    for number, row in enumerate(rows["considerations"], start=2):
-        if row["consideration_id"] not in with_claims:
+
+_ALTERNATIVE = re.compile(r"^(?P<label>[a-z_]+) \((?P<ids>[^()\s]+)\): (?P<note>\S.*)$")
+
+
+def _parse_alternatives(value: str) -> list[dict[str, object]] | str:
+    """Parse `also_accepted_basis`: ``label (id;id): note`` segments joined by `` | ``; a str is an error."""
+    parsed = []
+    for segment in value.split(" | "):
+        match = _ALTERNATIVE.match(segment.strip())
+        if not match:
+            return f"segment {segment[:60]!r} is not of the form 'label (id;id): note'"
+        parsed.append({"direction": match["label"], "ids": tuple(match["ids"].split(";")), "note": match["note"]})
+    return parsed
+
+
+def _sentence_ids(folder) -> dict[str, str]:
+    """Sentence id -> source id from sentences.csv, if the folder has one (alternatives may cite sentences)."""
+    path = folder / "sentences.csv"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["sentence_id"]: r["source_id"] for r in csv.DictReader(f) if r.get("sentence_id")}
+
+
+def _check_reading_alternatives(rows: Rows) -> list[str]:
+    """`also_accepted` differs from `direction`, and `also_accepted_basis` gives, for each label in order,
+    the claims or sentences of the same article that support it."""
+    problems = []
+    claims = {r["claim_id"]: r["source_id"] for r in rows["claims"]}
+    sentences = _sentence_ids(data_dir())
+    for number, row, key in _enumerate(rows, "readings"):
+        where = _where(SCHEMAS["readings"], number, "also_accepted_basis", key)
+        labels = row["also_accepted"].split(";") if row["also_accepted"] else []
+        if row["direction"] in labels:
             problems.append(
-                f"{_where(SCHEMAS['considerations'], number, 'consideration_id', row['consideration_id'])}: "
-                "no claim in claims.csv supports this consideration"
+                f"{_where(SCHEMAS['readings'], number, 'also_accepted', key)}: repeats the reading's own direction "
+                f"{row['direction']!r}; list only the other labels a reader may give"
             )
+        if not labels:
+            if row["also_accepted_basis"]:
+                problems.append(f"{where}: a basis is given but also_accepted is empty")
+            continue
+        parsed = _parse_alternatives(row["also_accepted_basis"]) if row["also_accepted_basis"] else "empty"
+        if isinstance(parsed, str):
+            problems.append(f"{where}: {parsed}; give one 'label (claim or sentence ids): note' per also_accepted label")
+            continue
+        if [p["direction"] for p in parsed] != labels:
+            problems.append(
+                f"{where}: its labels {[p['direction'] for p in parsed]} do not match also_accepted {labels} (same order)"
+            )
+        for alternative in parsed:
+            for item in alternative["ids"]:
+                source = claims.get(item) or sentences.get(item)
+                if source is None:
+                    problems.append(f"{where}: {item!r} is neither a claim_id in claims.csv nor a sentence_id in sentences.csv")
+                elif source != row["source_id"]:
+                    problems.append(f"{where}: {item!r} is from {source}, not from {row['source_id']}")
+    return problems
 
+
+def _check_considerations_have_claims(rows: Rows) -> list[str]:
+    with_claims = {r["consideration_id"] for r in rows["claims"]}
+    return [
+        f"{_where(SCHEMAS['considerations'], number, 'consideration_id', key)}: "
+        "no claim in claims.csv supports this consideration"
+        for number, row, key in _enumerate(rows, "considerations")
+        if row["consideration_id"] not in with_claims
+    ]
+
+
+def _check_quotes(rows: Rows) -> list[str]:
+    """Every quote is verbatim in its own article and in no other."""
+    from considerations.evidence import UnusableQuote, verify_quote
+
+    problems = []
     source_ids = [r["source_id"] for r in rows["sources"]]
-    for number, row in enumerate(rows["claims"], start=2):
-        where = _where(SCHEMAS["claims"], number, "quote", row["claim_id"])
+    for number, row, key in _enumerate(rows, "claims"):
+        where = _where(SCHEMAS["claims"], number, "quote", key)
         try:
             match = verify_quote(row["quote"], source=row["source_id"])
         except UnusableQuote as error:
@@ -343,8 +421,59 @@ def validate_data() -> None:
         for other in source_ids:
             if other != row["source_id"] and verify_quote(row["quote"], source=other).found:
                 problems.append(f"{where}: quote also occurs in {other}; choose words unique to {row['source_id']}")
+    return problems
+
+
+#: The checks across tables, run in order once every table has passed its own schema.
+#: Each takes the raw rows of all tables (name -> list of dicts) and returns its problems.
+CROSS_CHECKS = [
+    _check_references,
+    _check_reading_claims,
+    _check_reading_alternatives,
+    _check_considerations_have_claims,
+    _check_quotes,
+]
+
+
+def read_all_rows() -> Rows:
+    """The raw rows of every table, each checked against its schema. Raises DataValidationError."""
+    problems: list[str] = []
+    rows: Rows = {}
+    for name, schema in SCHEMAS.items():
+        try:
+            rows[name] = _read_rows(schema)
+        except DataValidationError as error:
+            problems += error.problems
+            continue
+        problems += _check_rows(schema, rows[name])
     if problems:
         raise DataValidationError(problems)
+    return rows
+
+
+def validate_data() -> None:
+    """Check every table, the references between them and every quote. Raises DataValidationError."""
+    rows = read_all_rows()
+    problems = [problem for check in CROSS_CHECKS for problem in check(rows)]
+    if problems:
+        raise DataValidationError(problems)
+
+
+def reading_alternatives() -> pd.DataFrame:
+    """The accepted alternatives of the readings, one row per (consideration, source, alternative label).
+
+    Columns: ``consideration_id``, ``source_id``, ``direction`` (the alternative label, which may be
+    ``not_discussed``), ``ids`` (tuple of claim or sentence ids supporting it) and ``note``.
+    """
+    records = []
+    for row in load_readings().itertuples():
+        if not row.also_accepted:
+            continue
+        parsed = _parse_alternatives(str(row.also_accepted_basis))
+        if isinstance(parsed, str):
+            raise DataValidationError([f"{data_dir() / 'readings.csv'}: {row.consideration_id}/{row.source_id}: {parsed}"])
+        records += [{"consideration_id": str(row.consideration_id), "source_id": str(row.source_id), **p} for p in parsed]
+    return pd.DataFrame(records, columns=["consideration_id", "source_id", "direction", "ids", "note"])
 
 
 def main(argv: list[str] | None = None) -> int:
