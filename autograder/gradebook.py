@@ -118,7 +118,9 @@ def write_autograded_notebooks(course: Course, outcome: SubmissionOutcome, prepa
             continue
         nb = dict(instructor.raw)
         nb["cells"] = cells
-        (folder / f"{instructor.name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        # formgrader renders this in the instructor's browser: student HTML must be inert (issue 9).
+        from autograder.sanitise import sanitise_notebook
+        (folder / f"{instructor.name}.ipynb").write_text(json.dumps(sanitise_notebook(nb), ensure_ascii=False), encoding="utf-8")
 
 
 def read_timestamp(course: Course, student: str, assignment: str) -> str | None:
