@@ -25,8 +25,7 @@ import signal
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import sandbox_runner  # noqa: E402  (the cold runner's cell execution, shared)
+import runner  # the cold runner's cell execution (this script's folder is first on sys.path)
 
 SCRATCH = "/scratch"  # a fresh tmpfs per job (the sandbox's only writable place)
 CLONE_NEWNS = 0x00020000
@@ -69,8 +68,8 @@ def _job_process(job, limits, out_fd, result_fd, shell):
         os.makedirs(SCRATCH + "/work", exist_ok=True)
         os.chmod(SCRATCH + "/work", 0o777)
         os.chdir(SCRATCH + "/work")
-        for name, value in (("CPU", limits["cpu"]), ("AS", limits["memory"]), ("NPROC", limits["processes"]),
-                            ("FSIZE", limits["file"]), ("NOFILE", limits["open_files"]), ("CORE", 0)):
+        for name, value in (("CPU", limits["cpu_seconds"]), ("AS", limits["memory_bytes"]), ("NPROC", limits["processes"]),
+                            ("FSIZE", limits["file_bytes"]), ("NOFILE", limits["open_files"]), ("CORE", 0)):
             which = getattr(resource, f"RLIMIT_{name}")
             resource.setrlimit(which, (value, value))
         _drop_privileges(limits.get("uid"))
@@ -81,7 +80,7 @@ def _job_process(job, limits, out_fd, result_fd, shell):
         result = os.fdopen(result_fd, "w", encoding="utf-8")
         sys.stdout = os.fdopen(1, "w", encoding="utf-8", errors="replace", closefd=False)
         sys.stderr = sys.stdout
-        sandbox_runner.execute(job, result, shell)
+        runner.execute(job, result, shell)
         code = 0
     except BaseException as exc:  # report set-up failures on the output pipe
         try:
@@ -97,7 +96,7 @@ def _helper(job, limits, out_w, result_w, ctl_w, shell):
     try:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch']},mode=1777")
+        _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch_bytes']},mode=1777")
         pid = os.fork()
         if pid == 0:
             os.close(ctl_w)
@@ -148,7 +147,7 @@ def run_job(job, limits, shell):
     for fd in (out_w, result_w, ctl_w):
         os.close(fd)
     started = time.monotonic()
-    deadline = started + limits["wall"]
+    deadline = started + limits["wall_seconds"]
     ctl = b""
     while not ctl.endswith(b"\n"):
         chunk = os.read(ctl_r, 32)
@@ -157,19 +156,19 @@ def run_job(job, limits, shell):
         ctl += chunk
     os.close(ctl_r)
     job_pid = int(ctl) if ctl.strip().isdigit() else None
-    kept, size, finished = _read_capped([out_r, result_r], {out_r: limits["stream"], result_r: limits["result"]}, deadline)
+    kept, size, finished = _read_capped([out_r, result_r], {out_r: limits["stream_bytes"], result_r: limits["result_bytes"]}, deadline)
     if not finished and job_pid:
         os.kill(job_pid, signal.SIGKILL)  # PID 1 of its namespace: everything it started goes too
     os.close(out_r)
     os.close(result_r)
     _, status = os.waitpid(helper, 0)
     stream = b"".join(kept[out_r]).decode("utf-8", "replace")
-    if size[out_r] > limits["stream"]:
-        stream += f"\n[... {size[out_r] - limits['stream']} more bytes of output not kept]"
+    if size[out_r] > limits["stream_bytes"]:
+        stream += f"\n[... {size[out_r] - limits['stream_bytes']} more bytes of output not kept]"
     response = {"stream": stream, "seconds": time.monotonic() - started, "exit": os.waitstatus_to_exitcode(status)}
     if not finished:
-        response["failure"] = f"the notebook did not finish within {limits['wall']:g} seconds (an endless loop?)"
-    elif size[result_r] > limits["result"]:
+        response["failure"] = f"the notebook did not finish within {limits['wall_seconds']:g} seconds (an endless loop?)"
+    elif size[result_r] > limits["result_bytes"]:
         response["failure"] = "the answers are too large to grade"
     else:
         response["result"] = b"".join(kept[result_r]).decode("utf-8", "replace")
@@ -190,7 +189,7 @@ def main():
     for loader in (load_claims, load_considerations, load_readings, load_timeline):
         loader()
     considerations.load_sources()
-    shell = sandbox_runner.make_shell()
+    shell = runner.make_shell()
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
