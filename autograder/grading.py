@@ -1,138 +1,60 @@
-"""Grade one submission: prepare, run in the sandbox, score outside, record.
+"""The steps of grading one submission: prepare, (run: see executors), score outside the sandbox.
 
-`run_submission` is the expensive part (the sandbox) and depends only on the
-student's files, the instructor's notebooks and the course library; its output
-(the answers, as data) is cached in `autograder.json`, so a changed key re-scores
-stored answers without running the student's code again.
+`autograder.pipeline` strings them together for a batch; this module holds each step on
+its own so it can be tested alone. Running is the expensive part (the sandbox) and
+depends only on the student's files, the instructor's notebooks, the course library
+and the sandbox itself (code and limits); its output (the answers, as data) is cached
+in `autograder.json`, so a changed key re-scores stored answers without running the
+student's code again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import time
+import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import autograder
-import considerations
-from autograder.course import Course, InstructorNotebook
+from autograder.bounds import MAX_REASON_CHARS, MAX_RUN_CELLS, MAX_STREAM_CHARS, answer_problem, clip
+from autograder.course import Course, InstructorNotebook, special_file_problem
+from autograder.fingerprints import run_fingerprint, scoring_fingerprint, submission_fingerprint
 from autograder.keys import load_keys
-from autograder.sandbox import Limits, RunResult, run_in_sandbox
-from autograder.scoring import MISSING, QuestionResult, score_answer
+from autograder.results import (
+    FORMAT_VERSION,
+    RESULT_FILE,
+    NotebookOutcome,
+    RunRecord,
+    SubmissionOutcome,
+    load_stored,
+    manual_state,
+    outcome_from_stored,
+    records_from_stored,
+    store,
+)
+from autograder.scoring import MISSING, score_answer
 from autograder.submission import BadSubmission, prepare, read_notebook
 from considerations.assignments import ASSIGNMENTS
-from considerations.paths import data_dir
 
-RESULT_FILE = "autograder.json"
-FORMAT_VERSION = 1
+if TYPE_CHECKING:
+    from autograder.sandbox import Limits, RunResult
 
-
-def _hash_files(paths) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+__all__ = [
+    "FORMAT_VERSION", "RESULT_FILE", "NotebookJob", "NotebookOutcome", "RunRecord", "SubmissionOutcome",
+    "is_hand_graded", "load_assignment_keys", "load_stored", "manual_state", "outcome_from_stored",
+    "prepare_submission", "questions_in", "records_from_stored", "reuse_stored", "run_fingerprint",
+    "score_records", "scoring_fingerprint", "store", "submission_fingerprint", "to_record",
+]
 
 
-@lru_cache(maxsize=None)
-def run_fingerprint() -> str:
-    """What a student's code can see and depend on: the course library, its data and the runner."""
-    lib = Path(considerations.__file__).parent
-    files = [*lib.rglob("*.py"), *lib.rglob("*.js"), *data_dir().rglob("*.csv"), *data_dir().rglob("*.txt"),
-             Path(autograder.__file__).parent / "sandbox_runner.py"]
-    return _hash_files(files)
-
-
-@lru_cache(maxsize=None)
-def scoring_fingerprint(course_root: str, assignment: str) -> str:
-    """Everything that decides a score from given answers: keys, grading code, data."""
-    pkg = Path(autograder.__file__).parent
-    files = [*pkg.rglob("*.py"), Path(course_root) / "keys" / f"{assignment}.py"]
-    return hashlib.sha256((_hash_files(files) + run_fingerprint()).encode()).hexdigest()
-
-
-@dataclass
-class NotebookOutcome:
-    name: str
-    status: str  # graded | failed
-    failure: str = ""
-    notes: list[str] = field(default_factory=list)
-    questions: list[dict] = field(default_factory=list)  # QuestionResult dicts
-    cells: list[dict] = field(default_factory=list)  # per-cell output/error (capped), for feedback
-    stream: str = ""
-    free_text: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def score(self) -> float:
-        return sum(q["score"] for q in self.questions)
-
-    @property
-    def max_score(self) -> float:
-        return sum(q["points"] for q in self.questions)
-
-
-@dataclass
-class SubmissionOutcome:
-    student: str
-    assignment: str
-    notebooks: list[NotebookOutcome]
-    reused: str = ""  # "" (ran), "scores" (nothing changed), "answers" (re-scored stored answers)
-
-    @property
-    def status(self) -> str:
-        return "failed" if any(nb.status == "failed" for nb in self.notebooks) else "graded"
-
-    @property
-    def score(self) -> float:
-        return sum(nb.score for nb in self.notebooks)
-
-    @property
-    def max_score(self) -> float:
-        return sum(nb.max_score for nb in self.notebooks)
-
-    @property
-    def pending_manual(self) -> list[str]:
-        """Hand-graded questions with an answer to grade."""
-        from autograder.submission import unanswered
-
-        return [q["qid"] for nb in self.notebooks for q in nb.questions
-                if q["status"] == "pending_manual" and not unanswered(nb.free_text.get(q["qid"], ""))]
-
-    @property
-    def failures(self) -> list[str]:
-        return [f"{nb.name}: {nb.failure}" for nb in self.notebooks if nb.failure]
+def is_hand_graded(question) -> bool:
+    """Graded by hand in formgrader (a written answer). Asks the question's trait where the bank has one."""
+    auto = getattr(question, "auto_graded", None)
+    return (not auto) if isinstance(auto, bool) else getattr(question, "kind", "") == "free_text"
 
 
 def questions_in(notebook: InstructorNotebook, assignment: str):
     bank = {q.qid: q for q in ASSIGNMENTS[assignment]}
     return [bank[qid] for qid in notebook.question_ids if qid in bank]
-
-
-@dataclass
-class RunRecord:
-    """The sandbox's output for one notebook: what scoring needs, cached between runs."""
-
-    name: str
-    failure: str
-    answers: dict
-    missing: dict
-    cells: list
-    stream: str
-    free_text: dict
-    notes: list
-    seconds: float
-    graded_cells: list = field(default_factory=list)  # the notebook as graded, for formgrader
-
-
-def cold_runner(slot: int = 0, unsafe_no_sandbox: bool = False):
-    """A runner that starts one sandbox per notebook (slow to start, nothing to keep alive)."""
-    def run(cells, names, limits):
-        return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe_no_sandbox)
-    return run
 
 
 @dataclass
@@ -147,129 +69,177 @@ class NotebookJob:
     notes: list
     graded_cells: list
     failure: str = ""  # set when the notebook cannot be run at all (missing, not JSON...)
+    flags: list = field(default_factory=list)
+
+
+def _notebook_files(folder: Path) -> list[str]:
+    """Names of the .ipynb files directly in the submission folder (lstat only; links were refused before)."""
+    try:
+        return sorted(e.name for e in os.scandir(folder) if e.name.endswith(".ipynb") and e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
 
 
 def prepare_submission(course: Course, assignment: str, student: str) -> list[NotebookJob]:
-    """Read and check the student's notebooks against the instructor's (in the coordinating process)."""
+    """Read and check the student's notebooks against the instructor's (in the coordinating process).
+    Raises BadSubmission when the folder as a whole cannot be graded (links, special files)."""
+    folder = course.submission_dir(student, assignment)
+    problem = special_file_problem(folder)
+    if problem:
+        raise BadSubmission(f"the submission was not graded: {problem}")
+    instructors = course.instructor_notebooks(assignment)
+    present = _notebook_files(folder)
+    expected = {f"{nb.name}.ipynb" for nb in instructors}
+    unexpected = [name for name in present if name not in expected]
     jobs = []
-    for instructor in course.instructor_notebooks(assignment):
-        path = course.submission_dir(student, assignment) / f"{instructor.name}.ipynb"
-        names = [q.qid for q in questions_in(instructor, assignment) if q.kind != "free_text"]
-        if not path.is_file():
-            jobs.append(NotebookJob(instructor.name, [], names, {}, [], [], f"{instructor.name}.ipynb was not submitted"))
+    for instructor in instructors:
+        filename = f"{instructor.name}.ipynb"
+        names = [q.qid for q in questions_in(instructor, assignment) if not is_hand_graded(q)]
+        notes: list[str] = []
+        if filename not in present and len(instructors) == 1 and len(unexpected) == 1:
+            # A browser's "reading_the_sources (1).ipynb": the only notebook in the right folder is graded.
+            filename = unexpected.pop()
+            notes.append(f"graded '{filename}' in place of '{instructor.name}.ipynb' (the notebook was renamed)")
+        if filename not in present:
+            others = f" (the folder holds: {', '.join(repr(n) for n in unexpected[:5])})" if unexpected else ""
+            jobs.append(NotebookJob(instructor.name, [], names, {}, notes, [], f"{instructor.name}.ipynb was not submitted{others}"))
             continue
         try:
-            prepared = prepare(instructor, read_notebook(path))
+            prepared = prepare(instructor, read_notebook(folder / filename))
         except BadSubmission as error:
-            jobs.append(NotebookJob(instructor.name, [], names, {}, [], [], str(error)))
+            jobs.append(NotebookJob(instructor.name, [], names, {}, notes, [], str(error)))
             continue
         free_text = {c.grade_id: prepared.answer_cells.get(c.grade_id, "") for c in instructor.cells if c.is_manual}
-        jobs.append(NotebookJob(instructor.name, prepared.code_cells, names, free_text, prepared.notes,
-                                prepared.cells_for_record))
+        jobs.append(NotebookJob(instructor.name, prepared.code_cells, names, free_text, notes + prepared.notes,
+                                prepared.cells_for_record, flags=prepared.flags))
+    if unexpected and jobs:
+        jobs[0].notes.append("not graded (unexpected name): " + ", ".join(repr(n) for n in unexpected[:20]))
     return jobs
+
+
+def _bounded_answers(run) -> tuple[dict, dict]:
+    """The run's answers, with any answer too big or too deep for host-side scoring turned into a
+    missing one with the reason (the in-sandbox cap can be bypassed by the student's own code)."""
+    answers, missing = {}, {}
+    raw_answers = run.answers if isinstance(run.answers, dict) else {}
+    raw_missing = run.missing if isinstance(run.missing, dict) else {}
+    for qid, reason in raw_missing.items():
+        if isinstance(qid, str):
+            missing[qid] = clip(reason, MAX_REASON_CHARS)
+    for qid, value in raw_answers.items():
+        if not isinstance(qid, str):
+            continue
+        problem = answer_problem(value)
+        if problem:
+            missing[qid] = f"the answer is too large to grade: {problem}"
+        else:
+            answers[qid] = value
+    return answers, missing
+
+
+def _bounded_cells(cells) -> list:
+    if not isinstance(cells, list):
+        return []
+    out = []
+    for cell in cells[:MAX_RUN_CELLS]:
+        if isinstance(cell, dict):
+            out.append({k: clip(v, MAX_STREAM_CHARS) if isinstance(v, str) else v
+                        for k, v in cell.items() if isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool)))})
+    return out
 
 
 def to_record(job: NotebookJob, run: RunResult | None) -> RunRecord:
     if run is None:
-        return RunRecord(job.name, job.failure, {}, {}, [], "", job.free_text, job.notes, 0.0, job.graded_cells)
-    return RunRecord(job.name, run.failure, run.answers, run.missing, run.cells, run.stream, job.free_text,
-                     job.notes, run.seconds, job.graded_cells)
+        return RunRecord(job.name, job.failure, {}, {}, [], "", job.free_text, job.notes, 0.0, job.graded_cells,
+                         flags=list(job.flags))
+    answers, missing = _bounded_answers(run)
+    failed_cell = getattr(run, "failed_cell", None)
+    return RunRecord(job.name, clip(run.failure or "", MAX_REASON_CHARS), answers, missing, _bounded_cells(run.cells),
+                     clip(run.stream or "", MAX_STREAM_CHARS), job.free_text, job.notes, float(run.seconds or 0.0),
+                     job.graded_cells, failed_cell=clip(failed_cell, 200) if failed_cell else None, flags=list(job.flags))
 
 
-def run_submission(course: Course, assignment: str, student: str, limits: Limits, runner=None) -> list[RunRecord]:
-    """Run each of the student's notebooks with `runner(cells, answer_names, limits)` (a sandbox).
-    Never raises for a bad submission."""
-    runner = runner or cold_runner()
-    records = []
-    for job in prepare_submission(course, assignment, student):
-        run = None if job.failure else runner(job.cells, job.answer_names, limits)
-        records.append(to_record(job, run))
-    return records
+def failed_question(question, reason: str) -> dict:
+    """A question that could not be scored: 0 points, status "failed", the reason as its message."""
+    try:
+        result = score_answer(question, MISSING, None, missing_reason=reason).to_dict()
+    except Exception:  # noqa: BLE001 (the fallback must not depend on the scorer that just failed)
+        result = {"qid": question.qid, "kind": getattr(question, "kind", ""), "points": float(question.points),
+                  "message": reason}
+    result.update(score=0.0, status="failed")
+    result.setdefault("message", reason)
+    return result
+
+
+def _run_failure(record: RunRecord) -> str:
+    where = f" (in cell '{record.failed_cell}')" if record.failed_cell else ""
+    return f"{record.failure}{where}"
 
 
 def score_records(course: Course, assignment: str, records: list[RunRecord], keys: dict,
                   reveal: bool = False) -> list[NotebookOutcome]:
+    """Score each notebook's answers. A partial run (failure + the answers of the cells that finished)
+    is scored as far as it got; a question whose scoring raises is recorded as failed with the reason,
+    and the other questions are still scored."""
     by_name = {nb.name: nb for nb in course.instructor_notebooks(assignment)}
     outcomes = []
     for record in records:
         instructor = by_name[record.name]
-        results: list[QuestionResult] = []
+        failure = _run_failure(record) if record.failure else ""
+        results: list[dict] = []
         for question in questions_in(instructor, assignment):
-            if question.kind == "free_text":
-                text = record.free_text.get(question.qid, "")
-                result = score_answer(question, text, None)
-                if record.failure and not text:
-                    result.message = "no answer (the notebook could not be graded)"
-            elif record.failure:
-                result = score_answer(question, MISSING, keys.get(question.qid),
-                                      missing_reason=f"not graded: {record.failure}")
-            else:
-                answer = record.answers.get(question.qid, MISSING)
-                result = score_answer(question, answer, keys.get(question.qid), reveal=reveal,
-                                      missing_reason=record.missing.get(question.qid, ""))
+            try:
+                if is_hand_graded(question):
+                    text = record.free_text.get(question.qid, "")
+                    result = score_answer(question, text, None).to_dict()
+                    if record.failure and not text:
+                        result["message"] = "no answer (the notebook could not be graded)"
+                else:
+                    answer = record.answers.get(question.qid, MISSING)
+                    reason = record.missing.get(question.qid, "")
+                    if answer is MISSING and failure:
+                        reason = f"not graded: {failure}"
+                    result = score_answer(question, answer, keys.get(question.qid), reveal=reveal,
+                                          missing_reason=reason).to_dict()
+            except Exception as error:  # noqa: BLE001 (one hostile answer must not cost the other questions)
+                result = failed_question(question, f"this answer could not be scored ({type(error).__name__}: "
+                                                   f"{clip(error, 200)}); the instructor has been told")
             results.append(result)
         outcomes.append(NotebookOutcome(
-            name=record.name, status="failed" if record.failure else "graded", failure=record.failure,
-            notes=record.notes, questions=[r.to_dict() for r in results], cells=record.cells,
-            stream=record.stream, free_text=record.free_text, seconds=record.seconds,
+            name=record.name, status="failed" if record.failure else "graded", failure=failure,
+            notes=record.notes, questions=results, cells=record.cells, stream=record.stream,
+            free_text=record.free_text, seconds=record.seconds, flags=list(record.flags), failed_cell=record.failed_cell,
         ))
     return outcomes
 
 
-def submission_fingerprint(course: Course, assignment: str, student: str) -> str:
-    digest = hashlib.sha256()
-    folder = course.submission_dir(student, assignment)
-    for path in sorted(folder.glob("*.ipynb")):
-        digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for nb in course.instructor_notebooks(assignment):
-        digest.update(hashlib.sha256(nb.path.read_bytes()).digest())
-    digest.update(run_fingerprint().encode())
-    return digest.hexdigest()
-
-
-def load_stored(course: Course, assignment: str, student: str) -> dict | None:
-    path = course.autograded_dir(student, assignment) / RESULT_FILE
+def failed_outcome(course: Course, assignment: str, student: str, reason: str, *, invalid: bool = False) -> SubmissionOutcome:
+    """A submission that could not be graded at all: every question 0 with the reason, so that it
+    replaces any earlier score (in the result file and in the gradebook)."""
+    notebooks = []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if data.get("format") == FORMAT_VERSION else None
+        instructors = course.instructor_notebooks(assignment)
+        for instructor in instructors:
+            questions = [failed_question(q, f"not graded: {reason}") for q in questions_in(instructor, assignment)]
+            notebooks.append(NotebookOutcome(instructor.name, "failed", reason, questions=questions))
+    except Exception:  # noqa: BLE001 (the course itself is broken: still record the failure)
+        notebooks = []
+    return SubmissionOutcome(student, assignment, notebooks, reason=reason, invalid=invalid)
 
 
-def store(course: Course, outcome: SubmissionOutcome, records: list[RunRecord], run_fp: str, score_fp: str) -> None:
-    folder = course.autograded_dir(outcome.student, outcome.assignment)
-    folder.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "format": FORMAT_VERSION,
-        "student": outcome.student,
-        "assignment": outcome.assignment,
-        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "run_fingerprint": run_fp,
-        "scoring_fingerprint": score_fp,
-        # vars(), not asdict(): the fields are already plain data, and asdict deep-copies them.
-        "records": [vars(r) for r in records],
-        "notebooks": [vars(nb) for nb in outcome.notebooks],
-    }
-    tmp = folder / (RESULT_FILE + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(folder / RESULT_FILE)  # atomic: an interrupted run never leaves half a result
-
-
-def outcome_from_stored(data: dict) -> SubmissionOutcome:
-    notebooks = [NotebookOutcome(**nb) for nb in data["notebooks"]]
-    return SubmissionOutcome(data["student"], data["assignment"], notebooks)
-
-
-def reuse_stored(course: Course, assignment: str, student: str, keys: dict, force: bool = False):
+def reuse_stored(course: Course, assignment: str, student: str, keys: dict, force: bool = False,
+                 limits: Limits | None = None):
     """The stored outcome when nothing relevant changed, or stored answers re-scored when only the
-    keys or the grading code changed. None when the student's code must run (again)."""
-    run_fp = submission_fingerprint(course, assignment, student)
+    keys or the grading code changed. None when the student's code must run (again). A stored
+    failure is never reused: re-grading (e.g. with a longer --timeout) runs it again."""
+    run_fp = submission_fingerprint(course, assignment, student, limits)
     score_fp = scoring_fingerprint(str(course.root), assignment)
     stored = None if force else load_stored(course, assignment, student)
-    if not stored or stored.get("run_fingerprint") != run_fp:
+    if not stored or stored.get("run_fingerprint") != run_fp or stored.get("status", "graded") != "graded":
         return None, run_fp, score_fp
-    records = [RunRecord(**r) for r in stored["records"]]
+    records = records_from_stored(stored)
+    if any(r.failure for r in records):
+        return None, run_fp, score_fp
     if stored.get("scoring_fingerprint") == score_fp:
         outcome = outcome_from_stored(stored)
         outcome.reused = "scores"
@@ -277,17 +247,6 @@ def reuse_stored(course: Course, assignment: str, student: str, keys: dict, forc
         outcome = SubmissionOutcome(student, assignment, score_records(course, assignment, records, keys))
         outcome.reused = "answers"
     return (outcome, records, run_fp, score_fp), run_fp, score_fp
-
-
-def grade_submission(course: Course, assignment: str, student: str, keys: dict, limits: Limits, runner=None,
-                     force: bool = False) -> tuple[SubmissionOutcome, list[RunRecord], str, str]:
-    """Grade one student's submission, reusing stored work where nothing relevant changed."""
-    reused, run_fp, score_fp = reuse_stored(course, assignment, student, keys, force)
-    if reused:
-        return reused
-    records = run_submission(course, assignment, student, limits, runner)
-    outcome = SubmissionOutcome(student, assignment, score_records(course, assignment, records, keys))
-    return outcome, records, run_fp, score_fp
 
 
 def load_assignment_keys(course: Course, assignment: str) -> dict:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from considerations.assignments import ASSIGNMENTS
-from considerations.questions import Evidence, FreeText, Question, Weights
 
 
 @dataclass(frozen=True)
@@ -31,16 +30,19 @@ class Key:
     option_feedback: for multiple choice, a sentence per option saying why it is
         right or wrong (shown in feedback).
     tolerance: for numbers, the accepted absolute difference.
+    basis: for classification, item -> sentence ids that support its accepted label(s).
     """
 
     value: Any = None
     cite: tuple[str, ...] = ()
     option_feedback: dict[str, str] = field(default_factory=dict)
     tolerance: float = 1e-6
+    basis: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         payload = json.dumps(
-            [self.value, list(self.cite), self.option_feedback, self.tolerance], sort_keys=True, default=list
+            [self.value, list(self.cite), self.option_feedback, self.tolerance, self.basis],
+            sort_keys=True, default=list,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -62,7 +64,7 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
     if not isinstance(functions, dict):
         raise ValueError(f"{path} must define KEYS = {{question id: function returning a Key}}")
     questions = {q.qid: q for q in ASSIGNMENTS[assignment]}
-    needed = {qid for qid, q in questions.items() if not isinstance(q, (Evidence, FreeText, Weights))}
+    needed = {qid for qid, q in questions.items() if q.needs_key}
     missing = needed - set(functions)
     unknown = set(functions) - set(questions)
     if missing or unknown:
@@ -74,20 +76,11 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
         key = function()
         if not isinstance(key, Key):
             raise TypeError(f"{path}: KEYS[{qid!r}] returned {type(key).__name__}, not a Key")
-        problems = _key_form_problems(questions[qid], key)
+        problems = questions[qid].key_problems(key)
         if problems:
             raise ValueError(f"{path}: the key for {qid} does not fit its question: {'; '.join(problems)}")
         keys[qid] = key
     return keys
-
-
-def _key_form_problems(question: Question, key: Key) -> list[str]:
-    """A key must itself be a well-formed answer (each acceptable alternative, for classifications)."""
-    value = key.value
-    if question.kind == "classification" and isinstance(value, dict):
-        # Check one representative answer built from the first acceptable label of each item.
-        value = {k: (v[0] if isinstance(v, tuple) else v) for k, v in value.items()}
-    return question.form_problems(value)
 
 
 def keys_fingerprint(assignment: str, course_dir: Path) -> str:

@@ -1,37 +1,202 @@
-"""The exercises' questions: what form each answer takes, and the public checks.
+"""The exercises' question types: one class per type, and everything about that type in it.
 
-This module is public: students have it, so it holds the *form* of every answer
-(a dict of these keys, a list of those items, at least N quotes...) and never
-the answer. The keys live with the instructor (`exercises/keys/`), derived from
-`data/`, and are only used by the autograder.
+Each type says what form an answer takes (`form_problems`, `describe_form`), how a
+well-formed answer is scored against a key with feedback per item (`score`), and
+which answers a test can use (`examples`). Its traits (`auto_graded`, `needs_key`,
+`revealable`) replace any dispatch on the type's name: grading, keys and feedback ask
+the traits. `QUESTION_TYPES` registers every type; adding one touches this module and
+its tests only.
 
-In a notebook:
-
-    from considerations.questions import Checker
-    check = Checker("reading_the_sources")
-    ...
-    check("q1_attribution", q1_attribution)   # form and type only; points to the chapter
+This module is public: students have it. It holds forms and scoring rules, never an
+answer; the keys live with the instructor (`exercises/keys/`), derived from `data/`.
+A key is any object with `value`, `cite` (claim ids), `option_feedback` and `tolerance`
+(`autograder.keys.Key`).
 """
 
 from __future__ import annotations
 
 import math
-import os
+import numbers
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
-# Where the course book is published, for links in checks and feedback. Instructors set
-# COURSE_BOOK_URL (e.g. https://example.edu/recognition-book); without it links are
-# relative page names, which work next to the built book.
-BOOK_URL = os.environ.get("COURSE_BOOK_URL", "").rstrip("/")
-
-
-def chapter_link(chapter: str) -> str:
-    return f"{BOOK_URL}/{chapter}.html" if BOOK_URL else f"{chapter}.html"
+MISSING = object()  # the answer variable was not defined, or could not be exported
+STATUSES = ("right", "partial", "wrong", "missing", "pending_manual", "failed")
+ANSWER_SHOWN_CHARS = 2000  # longer answers are cut in stored results
 
 
 class AnswerFormError(AssertionError):
     """The answer does not have the form the question asks for (nothing is said about correctness)."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback: a student sees the message, not library code.
+        first, *rest = str(self).splitlines() or [""]
+        return [f"AnswerFormError: {first}", *rest]
+
+
+@dataclass
+class FeedbackItem:
+    """What one part of an answer earned, and why. `item` is None for the answer as a whole."""
+
+    item: str | None
+    ok: bool
+    message: str
+    sentence_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"item": self.item, "ok": self.ok, "message": self.message, "sentence_ids": list(self.sentence_ids)}
+
+
+@dataclass
+class QuestionResult:
+    qid: str
+    kind: str
+    points: float
+    score: float
+    status: str
+    answer: Any = None  # the student's answer as plain JSON (cut when large)
+    feedback: list[FeedbackItem] = field(default_factory=list)
+    chapter: str = ""
+    section: str | None = None
+    key: Any = None  # the right answer, only when the instructor asks for it (--reveal)
+    revealed: bool = False
+
+    def to_dict(self) -> dict:
+        out = {
+            "qid": self.qid, "kind": self.kind, "points": self.points, "score": self.score,
+            "status": self.status, "answer": self.answer, "feedback": [f.to_dict() for f in self.feedback],
+            "chapter": self.chapter, "section": self.section,
+        }
+        if self.revealed:
+            out["key"] = self.key
+        return out
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Answers a test can hand to a question: `right` earn full marks, `wrong` earn nothing and
+    `malformed` fail the form check."""
+
+    right: list
+    wrong: list
+    malformed: list
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {}
+
+
+def _type_name(value: Any) -> str:
+    name = type(value).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+
+
+def _is_plain_str(value: Any) -> bool:
+    # Subclasses are refused on purpose: an object can pretend to be a string.
+    return type(value) is str
+
+
+def _is_number(value: Any) -> bool:
+    # numpy's integers and floats count (they register as numbers.Real); True and False do not.
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and not _is_plain_str(value)
+
+
+def _plain_json(value: Any) -> Any:
+    """The answer as stored: plain JSON, cut when large (the sandbox already exported plain data)."""
+    if value is MISSING:
+        return None
+    if isinstance(value, str):
+        return value if len(value) <= ANSWER_SHOWN_CHARS else value[:ANSWER_SHOWN_CHARS] + "…"
+    if isinstance(value, dict):
+        return {str(k): _plain_json(v) for k, v in list(value.items())[:50]}
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(v) for v in list(value)[:50]]
+    if isinstance(value, bool) or value is None:
+        return value
+    if _is_number(value):
+        number = float(value)
+        return int(number) if number.is_integer() and isinstance(value, numbers.Integral) else number
+    return repr(value)[:200]
+
+
+def _casefold_match(value: Any, choices: tuple[str, ...]) -> Any:
+    """`value` spelled as one of `choices`, ignoring case and surrounding spaces; else unchanged."""
+    if not _is_plain_str(value):
+        return value
+    folded = value.strip().casefold()
+    for choice in choices:
+        if choice.casefold() == folded:
+            return choice
+    return value
+
+
+def _load_sentences():
+    try:
+        from considerations.sentences import load_sentences
+    except ImportError:  # TRANSITIONAL until considerations/sentences.py lands
+        import pandas as pd
+
+        from considerations.paths import data_dir
+        return pd.read_csv(data_dir() / "sentences.csv", keep_default_na=False)
+    return load_sentences()
+
+
+def _check_evidence(quote: str, consideration: str | None, source: str | None):
+    try:
+        from considerations.evidence import check_evidence
+
+        return check_evidence(quote, consideration=consideration, source=source)
+    except ImportError:  # TRANSITIONAL until check_evidence lands: the claims sharing the quote's sentences
+        return _check_evidence_by_claims(quote, consideration, source)
+
+
+def _check_evidence_by_claims(quote, consideration, source):
+    from types import SimpleNamespace
+
+    from considerations.data import load_claims
+    from considerations.evidence import verify_quote
+    from considerations.paths import data_dir
+
+    match = verify_quote(quote, source=source)
+    if not match.found:
+        return SimpleNamespace(found=False, source=None, sentence_ids=[], considerations=[], about=False,
+                               arguable=False, closest_passage=match.closest_passage)
+    sentences = _load_sentences()
+    mine = sentences[(sentences["source_id"] == match.source) & (sentences["start"].astype(int) < match.end)
+                     & (sentences["end"].astype(int) > match.start)]
+    ids = [str(s) for s in mine["sentence_id"]]
+    by_claim = _claim_sentences(str(data_dir()))
+    claims = load_claims().set_index("claim_id")
+    about = sorted({str(claims.at[c, "consideration_id"]) for c, s in by_claim.items() if set(s) & set(ids)})
+    return SimpleNamespace(found=True, source=match.source, sentence_ids=ids, considerations=about,
+                           about=consideration in about, arguable=False, closest_passage=None)
+
+
+@lru_cache(maxsize=4)
+def _claim_sentences(data_folder: str) -> dict[str, list[str]]:
+    """Claim id -> ids of the article sentences its quote lies in."""
+    from considerations.data import load_claims
+    from considerations.evidence import verify_quote
+    sentences = _load_sentences()
+    out = {}
+    for claim in load_claims().itertuples():
+        match = verify_quote(claim.quote, source=str(claim.source_id))
+        mine = sentences[(sentences["source_id"] == claim.source_id)
+                         & (sentences["start"].astype(int) < match.end)
+                         & (sentences["end"].astype(int) > match.start)]
+        out[claim.claim_id] = [str(s) for s in mine["sentence_id"]]
+    return out
+
+
+def sentences_of_claims(claim_ids) -> list[str]:
+    """The sentence ids behind some claims (what feedback points a student to)."""
+    from considerations.paths import data_dir
+
+    places = _claim_sentences(str(data_dir()))
+    out: list[str] = []
+    for cid in claim_ids:
+        out += [s for s in places.get(cid, []) if s not in out]
+    return out
 
 
 @dataclass(frozen=True)
@@ -40,23 +205,78 @@ class Question:
     points: float
     chapter: str  # file stem of the book chapter that teaches it
     prompt: str  # one line, for feedback and the instructors' overview
-    kind: ClassVar[str] = "question"
+    section: str | None = None  # anchor of the chapter's section, when one section teaches it
+    kind: ClassVar[str] = ""
+    auto_graded: ClassVar[bool] = True  # scored by the autograder (else by hand in formgrader)
+    needs_key: ClassVar[bool] = True  # the instructor's keys must give its answer
+    revealable: ClassVar[bool] = True  # `--reveal` can show a key (evidence and weights have none)
 
-    def form_problems(self, answer: Any) -> list[str]:
-        """What is wrong with the answer's form; empty when the form is right."""
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            QUESTION_TYPES[cls.kind] = cls
 
+    # ---- form: what the public check and the grader accept
     def describe_form(self) -> str:
         raise NotImplementedError
 
+    def form_problems(self, answer: Any) -> list[str]:
+        """What is wrong with the answer's form; empty when the form is right (the public check)."""
+        raise NotImplementedError
 
-def _type_name(value: Any) -> str:
-    return type(value).__name__
+    def normalise(self, answer: Any) -> Any:
+        """The answer with slips of form that a fair marker overlooks put right (letter case, number types)."""
+        return answer
 
+    def unscorable(self, answer: Any) -> list[str]:
+        """Problems that leave nothing to score (wrong container); other form slips cost only their items."""
+        return self.form_problems(answer)
 
-def _is_plain_str(value: Any) -> bool:
-    # Subclasses are refused on purpose: an object can pretend to be a string.
-    return type(value) is str
+    # ---- scoring: in the grader's process, on plain JSON
+    def score(self, answer: Any, key) -> tuple[float, list[FeedbackItem]]:
+        raise NotImplementedError
+
+    def key_problems(self, key) -> list[str]:
+        """A key must itself be a well-formed answer."""
+        return self.form_problems(key.value)
+
+    def revealed_key(self, key) -> Any:
+        return key.value
+
+    # ---- answers for tests
+    def examples(self, key) -> Examples:
+        raise NotImplementedError
+
+    def grade(self, answer: Any, key, *, reveal: bool = False, missing_reason: str = "",
+              failure: str = "") -> QuestionResult:
+        """Score one answer (`MISSING` when the variable was not exported) into a stored result."""
+        points = float(self.points)
+        result = QuestionResult(self.qid, self.kind, points, 0.0, "wrong", _plain_json(answer),
+                                chapter=self.chapter, section=self.section)
+        if reveal and key is not None and self.revealable:
+            result.key, result.revealed = _plain_json(self.revealed_key(key)), True
+        if failure:
+            result.status = "failed"
+            result.feedback = [FeedbackItem(None, False, f"not graded: {failure}")]
+            return result
+        if not self.auto_graded:
+            result.status = "pending_manual"
+            result.feedback = [FeedbackItem(None, False, "graded by hand against the rubric")]
+            return result
+        if answer is MISSING:
+            result.status = "missing"
+            result.feedback = [FeedbackItem(None, False, missing_reason or "no answer was given")]
+            return result
+        answer = self.normalise(answer)
+        problems = self.unscorable(answer)
+        if problems:
+            result.feedback = [FeedbackItem(None, False, "the answer's form is wrong: " + "; ".join(problems))]
+            return result
+        score, feedback = self.score(answer, key)
+        score = round(min(max(float(score), 0.0), points), 4)
+        result.score, result.feedback = score, feedback
+        result.status = "right" if abs(score - points) < 1e-9 else "partial" if score > 0 else "wrong"
+        return result
 
 
 @dataclass(frozen=True)
@@ -67,17 +287,37 @@ class MultipleChoice(Question):
     def describe_form(self) -> str:
         return "one of: " + ", ".join(repr(o) for o in self.options)
 
+    def normalise(self, answer):
+        return _casefold_match(answer, self.options)
+
     def form_problems(self, answer):
+        answer = self.normalise(answer)
         if not _is_plain_str(answer):
-            return [f"the answer should be a string, one of the options; got a {_type_name(answer)}"]
+            return [f"the answer should be a string, one of the options; got {_type_name(answer)}"]
         if answer not in self.options:
             return [f"{answer!r} is not one of the options: {', '.join(repr(o) for o in self.options)}"]
         return []
 
+    def score(self, answer, key):
+        # The option's feedback says why the chosen option is strong or weak, never which one is right.
+        right = answer == key.value
+        message = key.option_feedback.get(answer) or ("right" if right else "not the best answer")
+        sentences = sentences_of_claims(key.cite) if right else []
+        return (self.points if right else 0.0), [FeedbackItem(answer, right, message, sentences)]
+
+    def examples(self, key):
+        return Examples(right=[key.value, key.value.upper()],
+                        wrong=[o for o in self.options if o != key.value],
+                        malformed=[None, 3, "zz", ["a"]])
+
+
+def _acceptable(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
 
 @dataclass(frozen=True)
 class Classification(Question):
-    """A dict mapping each item to one label."""
+    """A dict mapping each item to one label; each item scores on its own."""
 
     items: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
@@ -86,9 +326,18 @@ class Classification(Question):
     def describe_form(self) -> str:
         return f"a dict mapping each of {list(self.items)} to one of {list(self.labels)}"
 
-    def form_problems(self, answer):
+    def normalise(self, answer):
         if type(answer) is not dict:
-            return [f"the answer should be a dict; got a {_type_name(answer)}"]
+            return answer
+        return {_casefold_match(k, self.items): _casefold_match(v, self.labels) for k, v in answer.items()}
+
+    def unscorable(self, answer):
+        return [] if type(answer) is dict else [f"the answer should be a dict; got {_type_name(answer)}"]
+
+    def form_problems(self, answer):
+        answer = self.normalise(answer)
+        if type(answer) is not dict:
+            return [f"the answer should be a dict; got {_type_name(answer)}"]
         problems = []
         missing = [i for i in self.items if i not in answer]
         extra = [k for k in answer if k not in self.items]
@@ -96,10 +345,49 @@ class Classification(Question):
             problems.append(f"missing key(s): {', '.join(map(repr, missing))}")
         if extra:
             problems.append(f"unexpected key(s): {', '.join(map(repr, extra))}; the keys are {list(self.items)}")
-        for key, value in answer.items():
-            if key in self.items and not (_is_plain_str(value) and value in self.labels):
-                problems.append(f"{key!r}: {value!r} is not one of {list(self.labels)}")
+        for k, value in answer.items():
+            if k in self.items and not (_is_plain_str(value) and value in self.labels):
+                problems.append(f"{k!r}: {value!r} is not one of {list(self.labels)}")
         return problems
+
+    def key_problems(self, key):
+        value = key.value
+        if not isinstance(value, dict):
+            return ["the key should be a dict"]
+        problems = [f"no key for {i!r}" for i in self.items if i not in value]
+        problems += [f"{i!r}: {label!r} is not a label" for i, v in value.items() for label in _acceptable(v)
+                     if label not in self.labels]
+        return problems
+
+    def score(self, answer, key):
+        feedback, right = [], 0
+        basis = getattr(key, "basis", {}) or {}
+        for item in self.items:
+            if item not in answer:
+                feedback.append(FeedbackItem(item, False, f"{item}: no label given"))
+                continue
+            given = answer[item]
+            if given not in self.labels:
+                feedback.append(FeedbackItem(item, False, f"{item}: {given!r} is not one of the labels {list(self.labels)}"))
+            elif given in _acceptable(key.value[item]):
+                right += 1
+                feedback.append(FeedbackItem(item, True, f"{item}: {given} is a reading the text supports"))
+            else:
+                sentences = list(basis.get(item, ())) or sentences_of_claims(key.cite)[:2]
+                feedback.append(FeedbackItem(
+                    item, False, f"{item}: {given!r} is not a reading the text supports; reread the passages on it",
+                    sentences))
+        for bad in [k for k in answer if k not in self.items]:
+            near = [i for i in self.items if i not in answer]
+            hint = f" (did you mean {near[0]!r}?)" if len(near) == 1 else ""
+            feedback.append(FeedbackItem(str(bad), False, f"{bad!r} is not one of the items{hint}; it scores nothing"))
+        return self.points * right / len(self.items), feedback
+
+    def examples(self, key):
+        first = {i: _acceptable(key.value[i])[0] for i in self.items}
+        right = [first, {i.upper(): v.upper() for i, v in first.items()}]
+        wrong_labels = {i: next(lab for lab in self.labels if lab not in _acceptable(key.value[i])) for i in self.items}
+        return Examples(right=right, wrong=[wrong_labels], malformed=[None, [1], "x", {"not an item": "x"}])
 
 
 @dataclass(frozen=True)
@@ -112,13 +400,18 @@ class Ordering(Question):
     def describe_form(self) -> str:
         return f"a list containing each of {sorted(self.items)} exactly once"
 
-    def form_problems(self, answer):
+    def normalise(self, answer):
         if type(answer) not in (list, tuple):
-            return [f"the answer should be a list; got a {_type_name(answer)}"]
-        problems = []
+            return answer
+        return [_casefold_match(a, self.items) for a in answer]
+
+    def form_problems(self, answer):
+        answer = self.normalise(answer)
+        if type(answer) not in (list, tuple):
+            return [f"the answer should be a list; got {_type_name(answer)}"]
         if not all(_is_plain_str(a) for a in answer):
-            problems.append("every item should be a string")
-            return problems
+            return ["every item should be a string"]
+        problems = []
         missing = [i for i in self.items if i not in answer]
         extra = [a for a in answer if a not in self.items]
         repeated = sorted({a for a in answer if answer.count(a) > 1})
@@ -130,41 +423,22 @@ class Ordering(Question):
             problems.append(f"repeated item(s): {', '.join(map(repr, repeated))}")
         return problems
 
+    def score(self, answer, key):
+        # Partial credit by how far off: Spearman's footrule against the key, scaled to [0, 1].
+        position = {item: i for i, item in enumerate(key.value)}
+        distance = sum(abs(i - position[item]) for i, item in enumerate(answer))
+        n = len(key.value)
+        worst = (n * n) // 2 or 1
+        misplaced = [item for i, item in enumerate(answer) if position[item] != i]
+        if not misplaced:
+            feedback = [FeedbackItem(None, True, "in the right order")]
+        else:
+            feedback = [FeedbackItem(item, False, f"{item} is out of place") for item in misplaced]
+        return self.points * max(0.0, 1 - distance / worst), feedback
 
-@dataclass(frozen=True)
-class Evidence(Question):
-    """Verbatim quotes from the article(s) about one consideration, checked against the text."""
-
-    consideration_id: str = ""
-    source_id: str | None = None  # None: either article
-    min_quotes: int = 1
-    kind: ClassVar[str] = "evidence"
-
-    def describe_form(self) -> str:
-        where = "the article" if self.source_id else "either article"
-        return f"a list of at least {self.min_quotes} quote(s) (strings of 4+ words, verbatim from {where})"
-
-    def form_problems(self, answer):
-        from considerations.evidence import UnusableQuote, verify_quote
-
-        if type(answer) not in (list, tuple):
-            return [f"the answer should be a list of strings; got a {_type_name(answer)}"]
-        problems = []
-        if len(answer) < self.min_quotes:
-            problems.append(f"give at least {self.min_quotes} quote(s); you gave {len(answer)}")
-        for i, quote in enumerate(answer, start=1):
-            if not _is_plain_str(quote):
-                problems.append(f"quote {i} should be a string; got a {_type_name(quote)}")
-                continue
-            try:
-                found = verify_quote(quote, source=self.source_id).found
-            except UnusableQuote as error:
-                problems.append(f"quote {i}: {error}")
-                continue
-            if not found:
-                # Saying whether a quote is in the text is fair: the student can search the text too.
-                problems.append(f"quote {i} was not found word for word in {'that article' if self.source_id else 'the articles'}")
-        return problems
+    def examples(self, key):
+        return Examples(right=[list(key.value)], wrong=[list(reversed(key.value))],
+                        malformed=[None, "x", list(key.value)[:-1], list(key.value) + [key.value[0]]])
 
 
 @dataclass(frozen=True)
@@ -176,33 +450,149 @@ class Number(Question):
     def describe_form(self) -> str:
         return "a number (int or float)"
 
+    def normalise(self, answer):
+        return float(answer) if _is_number(answer) else answer
+
     def form_problems(self, answer):
-        if type(answer) not in (int, float) or isinstance(answer, bool):
-            return [f"the answer should be a number (int or float); got a {_type_name(answer)}"]
-        if not math.isfinite(answer):
+        if not _is_number(answer):
+            return [f"the answer should be a number (int or float); got {_type_name(answer)}"]
+        if not math.isfinite(float(answer)):
             return ["the answer should be a finite number"]
         return []
+
+    def score(self, answer, key):
+        if abs(float(answer) - float(key.value)) <= key.tolerance:
+            return self.points, [FeedbackItem(None, True, "right")]
+        return 0.0, [FeedbackItem(None, False, "not the value the data give; check your filter and your arithmetic")]
+
+    def examples(self, key):
+        return Examples(right=[key.value, float(key.value)], wrong=[key.value + 1000],
+                        malformed=[None, "3.5", True, float("nan"), [1]])
 
 
 @dataclass(frozen=True)
 class Weights(Question):
-    """A dict of non-negative numbers, one per item (e.g. the student's own weights)."""
+    """A dict of numbers from 0 to 10, one per item: the student's own judgement, so any is right."""
 
     items: tuple[str, ...] = ()
     kind: ClassVar[str] = "weights"
+    needs_key: ClassVar[bool] = False
+    revealable: ClassVar[bool] = False
 
     def describe_form(self) -> str:
         return f"a dict mapping each of {list(self.items)} to a number from 0 to 10"
 
-    def form_problems(self, answer):
+    def normalise(self, answer):
         if type(answer) is not dict:
-            return [f"the answer should be a dict; got a {_type_name(answer)}"]
+            return answer
+        return {_casefold_match(k, self.items): v for k, v in answer.items()}
+
+    def form_problems(self, answer):
+        answer = self.normalise(answer)
+        if type(answer) is not dict:
+            return [f"the answer should be a dict; got {_type_name(answer)}"]
         problems = [f"missing key {i!r}" for i in self.items if i not in answer]
         problems += [f"unexpected key {k!r}" for k in answer if k not in self.items]
-        for key, value in answer.items():
-            if type(value) not in (int, float) or not (0 <= value <= 10):
-                problems.append(f"{key!r}: {value!r} should be a number from 0 to 10")
+        for k, value in answer.items():
+            if not _is_number(value) or not (0 <= value <= 10):
+                problems.append(f"{k!r}: {value!r} should be a number from 0 to 10")
         return problems
+
+    def key_problems(self, key):
+        return []
+
+    def score(self, answer, key):
+        return self.points, [FeedbackItem(None, True, "your weights are your judgement; the next questions use them")]
+
+    def examples(self, key):
+        return Examples(right=[{i: 5 for i in self.items}], wrong=[],
+                        malformed=[None, {i: 11 for i in self.items}, {"x": 1}])
+
+
+@dataclass(frozen=True)
+class Evidence(Question):
+    """Verbatim quotes about one consideration, each judged by the sentence(s) it comes from."""
+
+    consideration_id: str = ""
+    source_id: str | None = None  # None: either article
+    min_quotes: int = 1
+    kind: ClassVar[str] = "evidence"
+    needs_key: ClassVar[bool] = False
+    revealable: ClassVar[bool] = False
+
+    def describe_form(self) -> str:
+        where = "the article" if self.source_id else "either article"
+        return f"a list of at least {self.min_quotes} quote(s) (strings of 4+ words, verbatim from {where})"
+
+    def unscorable(self, answer):
+        if type(answer) not in (list, tuple) or not all(_is_plain_str(q) for q in answer):
+            return ["give a list of quotes (strings)"]
+        return []
+
+    def form_problems(self, answer):
+        from considerations.checks import quote_problems
+
+        if type(answer) not in (list, tuple):
+            return [f"the answer should be a list of strings; got {_type_name(answer)}"]
+        problems = []
+        if len(answer) < self.min_quotes:
+            problems.append(f"give at least {self.min_quotes} quote(s); you gave {len(answer)}")
+        return problems + quote_problems(answer, self.source_id)
+
+    def key_problems(self, key):
+        return []
+
+    def score(self, answer, key):
+        from considerations.evidence import UnusableQuote, verify_quote
+
+        topic = self.consideration_id.replace("_", " ")
+        where = "that article" if self.source_id else "the articles"
+        feedback, taken = [], []
+        for i, quote in enumerate(answer, start=1):
+            label = f"quote {i}"
+            try:
+                found = _check_evidence(quote, self.consideration_id, self.source_id)
+            except UnusableQuote as error:
+                feedback.append(FeedbackItem(label, False, f"{label}: {error}"))
+                continue
+            if not found.found:
+                feedback.append(FeedbackItem(label, False, f"{label} is not in {where} word for word"))
+                continue
+            sentences = list(found.sentence_ids)
+            if not (found.about or found.arguable):
+                said = ", ".join(c.replace("_", " ") for c in found.considerations) or "none of the considerations"
+                feedback.append(FeedbackItem(
+                    label, False, f"{label} is in the text, but its sentence is about {said}, not {topic}", sentences))
+                continue
+            match = verify_quote(quote, source=found.source)
+            if any(src == match.source and not (match.end <= s or e <= match.start) for src, s, e in taken):
+                feedback.append(FeedbackItem(label, False, f"{label} overlaps a passage you already quoted; it counts once",
+                                             sentences))
+                continue
+            taken.append((match.source, match.start, match.end))
+            feedback.append(FeedbackItem(label, True, f"{label} is verbatim and about {topic}", sentences))
+        counted = min(len(taken), self.min_quotes)
+        return self.points * counted / self.min_quotes, feedback
+
+    def examples(self, key):
+        """Right: quotes of claims on the consideration that sentence-level checking accepts."""
+        from considerations.data import load_claims
+
+        claims = load_claims()
+        mine = claims[claims["consideration_id"] == self.consideration_id]
+        if self.source_id:
+            mine = mine[mine["source_id"] == self.source_id]
+        good = []
+        for quote in mine["quote"]:
+            check = _check_evidence(quote, self.consideration_id, self.source_id)
+            used = {s for g in good for s in _check_evidence(g, None, self.source_id).sentence_ids}
+            if check.found and (check.about or check.arguable) and not set(check.sentence_ids) & used:
+                good.append(quote)
+            if len(good) == self.min_quotes:
+                break
+        return Examples(right=[good] if len(good) == self.min_quotes else [],
+                        wrong=[["these words are not in any article"] * self.min_quotes],
+                        malformed=[None, "one string", [1, 2]])
 
 
 @dataclass(frozen=True)
@@ -212,6 +602,9 @@ class FreeText(Question):
     min_words: int = 50
     rubric: tuple[str, ...] = field(default=())
     kind: ClassVar[str] = "free_text"
+    auto_graded: ClassVar[bool] = False
+    needs_key: ClassVar[bool] = False
+    revealable: ClassVar[bool] = False
 
     def describe_form(self) -> str:
         return f"at least {self.min_words} words in the answer cell"
@@ -224,29 +617,11 @@ class FreeText(Question):
             return [f"{words} words so far; write at least {self.min_words}"]
         return []
 
+    def key_problems(self, key):
+        return []
 
-class Checker:
-    """The public check for one assignment: form and type only, never correctness."""
+    def score(self, answer, key):
+        return 0.0, [FeedbackItem(None, False, "graded by hand against the rubric")]
 
-    def __init__(self, assignment: str):
-        from considerations.assignments import ASSIGNMENTS
-
-        if assignment not in ASSIGNMENTS:
-            raise KeyError(f"unknown assignment {assignment!r}; known: {', '.join(ASSIGNMENTS)}")
-        self.assignment = assignment
-        self.questions = {q.qid: q for q in ASSIGNMENTS[assignment]}
-
-    def __call__(self, qid: str, answer: Any) -> None:
-        question = self.questions[qid]
-        chapter = chapter_link(question.chapter)
-        problems = question.form_problems(answer)
-        if problems:
-            raise AnswerFormError(
-                f"{qid}: the answer's form needs fixing ({question.describe_form()}):\n"
-                + "\n".join(f"  - {p}" for p in problems)
-                + f"\nRevise with the chapter '{question.chapter}': {chapter}"
-            )
-        print(
-            f"{qid}: form OK ({question.describe_form()}). "
-            f"Whether it is right is checked when your work is graded. Chapter: {question.chapter}"
-        )
+    def examples(self, key):
+        return Examples(right=[], wrong=[], malformed=[None, "too short"])

@@ -60,7 +60,7 @@ def _e(text) -> str:
 
 def render(student: str, assignment: str, nb, graded_at: str) -> str:
     from considerations.assignments import ASSIGNMENTS
-    from considerations.questions import chapter_link
+    from considerations.paths import chapter_url as chapter_link
 
     prompts = {q.qid: q for q in ASSIGNMENTS[assignment]}
     parts = [

@@ -1,0 +1,95 @@
+"""The public checks students run in their notebooks: form and type only, never correctness.
+
+    from considerations.checks import Checker
+    check = Checker("reading_the_sources")
+    check("q1_coverage", q1_coverage)
+
+A form problem is raised as `AnswerFormError`, which Jupyter shows as one short
+message (no traceback through this library). The output for a well-formed answer is
+the same whether the answer is right or wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from considerations.assignments import ASSIGNMENTS
+from considerations.paths import chapter_url
+from considerations.questions import AnswerFormError
+
+ELLIPSIS_HINT = ("Copy the words exactly; mark words you leave out with '...' "
+                 "(the parts must come in order, from one paragraph).")
+
+
+def _ellipsis_rule() -> str:
+    try:
+        from considerations.evidence import ELLIPSIS_RULE
+    except ImportError:
+        return ELLIPSIS_HINT
+    return ELLIPSIS_RULE
+
+
+def quote_problems(quotes, source_id: str | None) -> list[str]:
+    """Problems a student can fix before grading: a quote not in the text (with the closest
+    passage), a quote from the other article, quotes that overlap. Says nothing about relevance."""
+    from considerations.evidence import UnusableQuote, verify_quote
+    from considerations.sources import load_sources
+
+    where = "that article" if source_id else "the articles"
+    problems, spans = [], []
+    for i, quote in enumerate(quotes, start=1):
+        if type(quote) is not str:
+            problems.append(f"quote {i} should be a string; got a {type(quote).__name__}")
+            continue
+        try:
+            match = verify_quote(quote, source=source_id)
+        except UnusableQuote as error:
+            problems.append(f"quote {i}: {error}")
+            continue
+        if not match.found and source_id:
+            elsewhere = verify_quote(quote)
+            if elsewhere.found:
+                name = load_sources()[elsewhere.source].short_name
+                problems.append(f"quote {i} is in the {name}, not in the article this question asks about")
+                continue
+        if not match.found:
+            hint = f"quote {i} was not found word for word in {where}. {_ellipsis_rule()}"
+            if match.closest_passage:
+                hint += f"\n      The closest passage is: \"{_shorten(match.closest_passage)}\""
+            problems.append(hint)
+            continue
+        for j, (src, start, end) in spans:
+            if src == match.source and not (match.end <= start or end <= match.start):
+                problems.append(f"quote {i} overlaps quote {j}; overlapping quotes count once")
+                break
+        spans.append((i, (match.source, match.start, match.end)))
+    return problems
+
+
+def _shorten(text: str, limit: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+class Checker:
+    """The public check for one assignment."""
+
+    def __init__(self, assignment: str):
+        if assignment not in ASSIGNMENTS:
+            raise KeyError(f"unknown assignment {assignment!r}; known: {', '.join(ASSIGNMENTS)}")
+        self.assignment = assignment
+        self.questions = {q.qid: q for q in ASSIGNMENTS[assignment]}
+
+    def __call__(self, qid: str, answer: Any) -> None:
+        question = self.questions[qid]
+        problems = question.form_problems(answer)
+        if problems:
+            raise AnswerFormError(
+                f"{qid}: the answer's form needs fixing ({question.describe_form()}):\n"
+                + "\n".join(f"  - {p}" for p in problems)
+                + f"\nRevise with the chapter '{question.chapter}': {chapter_url(question.chapter, question.section)}"
+            )
+        print(
+            f"{qid}: form OK ({question.describe_form()}). "
+            f"Whether it is right is checked when your work is graded. Chapter: {question.chapter}"
+        )

@@ -1,0 +1,54 @@
+"""Answers for tests, built by each question type's own generator (`Question.examples`).
+
+One place for "a right / wrong / malformed answer to this question", so tests of the
+bank, the public checks, grading and the benchmark do not each keep a copy per type.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from autograder.keys import Key, load_keys
+from considerations.assignments import ASSIGNMENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES = ROOT / "exercises"
+
+
+@cache
+def keys(assignment: str) -> dict[str, Key]:
+    return load_keys(assignment, EXERCISES)
+
+
+def key_of(assignment: str, q):
+    return keys(assignment).get(q.qid)
+
+
+def right(assignment: str, q):
+    """An answer that earns full marks."""
+    examples = q.examples(key_of(assignment, q)).right
+    assert examples, f"{q.qid}: its type gives no right answer"
+    return examples[0]
+
+
+def wrong(assignment: str, q):
+    """A well-formed answer that earns nothing (None when every well-formed answer is right)."""
+    examples = q.examples(key_of(assignment, q)).wrong
+    return examples[0] if examples else None
+
+
+def malformed(assignment: str, q) -> list:
+    return q.examples(key_of(assignment, q)).malformed
+
+
+def auto_questions(assignment: str):
+    return [q for q in ASSIGNMENTS[assignment] if q.auto_graded]
+
+
+def auto_points(assignment: str) -> float:
+    return float(sum(q.points for q in auto_questions(assignment)))
+
+
+def right_answers(assignment: str) -> dict:
+    return {q.qid: right(assignment, q) for q in auto_questions(assignment)}
