@@ -87,6 +87,8 @@ book-html:
 	  echo "==> considerations/ or data/ changed since the last build: every chapter will be re-executed"; \
 	  rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees $(BOOK_LIB_HASH); \
 	fi; \
+	echo "==> writing the annotated article pages into $(BOOK)/articles/ (one per article in data/sources.csv)"; \
+	$(PY) -m considerations.book $(BOOK) >/dev/null; \
 	echo "==> building the book: jupyter-book build $(BOOK) -n -W --keep-going (chapters cached in $(BOOK)/_build/.jupyter_cache)"; \
 	if ! $(VENV)/bin/jupyter-book build $(BOOK) -n -W --keep-going; then \
 	  echo "==> the book build FAILED: see the warnings and errors above"; exit 1; \

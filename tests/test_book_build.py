@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 import uuid
@@ -208,6 +209,7 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     (tmp_path / "_config.yml").write_text((BOOK / "_config.yml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: broken\n", encoding="utf-8")
     (tmp_path / "_vendored").mkdir()
+    shutil.copytree(BOOK / "_ext", tmp_path / "_ext")  # the config's local extensions
     (tmp_path / "_assets").mkdir()
     (tmp_path / "_assets" / "favicon.svg").write_text((BOOK / "_assets" / "favicon.svg").read_text())
     (tmp_path / "broken.md").write_text(
