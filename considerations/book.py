@@ -99,18 +99,35 @@ def readings(consideration_id: str) -> Markdown:
     return Markdown("\n".join(reading_markdown(consideration_id, s) for s in load_sources()))
 
 
-def disagreement(consideration_id: str) -> Markdown:
-    """Where the two articles part ways on a consideration (from data/disagreements.csv)."""
+def disagreement_markdown(key: str) -> str:
+    """Markdown for one disagreement (by `disagreement_id`), or for every disagreement filed under a
+    consideration: each article's position in sources.csv order, then why they differ."""
+    from considerations.data import load_disagreement_positions
+
     rows = load_disagreements()
-    row = rows[rows.consideration_id == consideration_id]
-    if row.empty:
-        return Markdown("The two articles do not disagree on this consideration.\n")
-    r = row.iloc[0]
-    ids = ", ".join(f"`{c}`" for c in r["claim_ids"])
-    return Markdown(
-        f"**The IESS analysis:** {r['iess_says']}\n\n**The commentary:** {r['commentary_says']}\n\n"
-        f"**Why they differ:** {r['why']} (claims {ids})\n"
-    )
+    chosen = rows[rows.disagreement_id == key]
+    if chosen.empty:
+        chosen = rows[rows.consideration_id == key]
+    if chosen.empty:
+        return "The articles do not disagree on this consideration.\n"
+    positions = load_disagreement_positions()
+    sources = load_sources()
+    order = {sid: n for n, sid in enumerate(sources)}
+    parts = []
+    for r in chosen.itertuples():
+        mine = positions[positions.disagreement_id == r.disagreement_id]
+        mine = mine.sort_values("source_id", key=lambda s: s.astype(str).map(order))
+        heading = f"**{r.topic}**\n\n" if len(chosen) > 1 else ""
+        said = "".join(f"**{sources[str(p.source_id)].display_name}:** {p.says}\n\n" for p in mine.itertuples())
+        ids = ", ".join(f"`{c}`" for c in r.claim_ids)
+        parts.append(f"{heading}{said}**Why they differ:** {r.why} (claims {ids})\n")
+    return "\n".join(parts)
+
+
+def disagreement(key: str) -> Markdown:
+    """Where the articles part ways (from data/disagreements.csv and disagreement_positions.csv):
+    `key` is a disagreement id, or a consideration id for all disagreements filed under it."""
+    return Markdown(disagreement_markdown(key))
 
 
 def consideration_question(consideration_id: str) -> Markdown:

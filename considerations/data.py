@@ -55,13 +55,17 @@ SCHEMAS: dict[str, Schema] = {
         "sources.csv",
         (
             Column("source_id", "id"),
+            Column("short_name", "text"),
+            Column("label", "text"),
+            Column("aliases", "list", required=False),
+            Column("claim_prefix", "id"),
             Column("title", "text"),
             Column("author", "text", required=False),
             Column("author_note", "text", required=False),
             Column("outlet", "text", required=False),
             Column("published", "date", required=False),
             Column("url", "text", required=False),
-            Column("genre", "category", vocabulary=("think-tank analysis", "news commentary")),
+            Column("genre", "text"),
             Column("language", "category", vocabulary=("en",)),
             Column("body_file", "text"),
             Column("capture_notes", "text"),
@@ -111,13 +115,22 @@ SCHEMAS: dict[str, Schema] = {
     "disagreements": Schema(
         "disagreements.csv",
         (
+            Column("disagreement_id", "id"),
             Column("consideration_id", "category", references="considerations.consideration_id"),
-            Column("iess_says", "text"),
-            Column("commentary_says", "text"),
+            Column("topic", "text"),
             Column("why", "text"),
+        ),
+        key=("disagreement_id",),
+    ),
+    "disagreement_positions": Schema(
+        "disagreement_positions.csv",
+        (
+            Column("disagreement_id", "category", references="disagreements.disagreement_id"),
+            Column("source_id", "category", references="sources.source_id"),
+            Column("says", "text"),
             Column("claim_ids", "list", references="claims.claim_id"),
         ),
-        key=("consideration_id",),
+        key=("disagreement_id", "source_id"),
     ),
     "timeline": Schema(
         "timeline.csv",
@@ -129,6 +142,7 @@ SCHEMAS: dict[str, Schema] = {
             Column("date", "date", required=False),
             Column("date_basis", "category", vocabulary=DATE_BASES),
             Column("policy_period", "int", required=False),
+            Column("policy_period_source", "category", required=False, references="sources.source_id"),
             Column("claim_ids", "list", required=False, references="claims.claim_id"),
         ),
         key=("event_id",),
@@ -276,8 +290,21 @@ def load_readings() -> pd.DataFrame:
     return load_table("readings")
 
 
+def load_disagreement_positions() -> pd.DataFrame:
+    """Each article's position in each disagreement: ``disagreement_id``, ``source_id``, ``says``, ``claim_ids``."""
+    return load_table("disagreement_positions")
+
+
 def load_disagreements() -> pd.DataFrame:
-    return load_table("disagreements")
+    """One row per disagreement: ``disagreement_id``, ``consideration_id``, ``topic``, ``why``, and
+    ``claim_ids``, the claims of all its positions (derived from disagreement_positions.csv)."""
+    frame = load_table("disagreements")
+    positions = load_disagreement_positions()
+    cited: dict[str, tuple[str, ...]] = {}
+    for row in positions.itertuples():
+        cited[str(row.disagreement_id)] = cited.get(str(row.disagreement_id), ()) + tuple(row.claim_ids)
+    frame["claim_ids"] = [cited.get(str(d), ()) for d in frame["disagreement_id"]]
+    return frame
 
 
 def load_timeline() -> pd.DataFrame:
@@ -391,6 +418,66 @@ def _check_reading_alternatives(rows: Rows) -> list[str]:
     return problems
 
 
+def _check_source_naming(rows: Rows) -> list[str]:
+    """Aliases name one article each, and every claim id starts with its article's `claim_prefix` and '-'."""
+    problems = []
+    owner: dict[str, str] = {}
+    for number, row, key in _enumerate(rows, "sources"):
+        for name in [row["source_id"], *filter(None, row["aliases"].split(";"))]:
+            if owner.setdefault(name, key) != key:
+                problems.append(
+                    f"{_where(SCHEMAS['sources'], number, 'aliases', key)}: {name!r} already names {owner[name]}"
+                )
+    prefixes = {r["source_id"]: r["claim_prefix"] for r in rows["sources"]}
+    taken: dict[str, str] = {}
+    for number, row, key in _enumerate(rows, "sources"):
+        if taken.setdefault(row["claim_prefix"], key) != key:
+            problems.append(
+                f"{_where(SCHEMAS['sources'], number, 'claim_prefix', key)}: {row['claim_prefix']!r} is already "
+                f"the prefix of {taken[row['claim_prefix']]}"
+            )
+    for number, row, key in _enumerate(rows, "claims"):
+        prefix = prefixes.get(row["source_id"])
+        if prefix and not re.fullmatch(rf"{re.escape(prefix)}-\d+", row["claim_id"]):
+            problems.append(
+                f"{_where(SCHEMAS['claims'], number, 'claim_id', key)}: a claim of {row['source_id']} is numbered "
+                f"{prefix}-NN (its claim_prefix in sources.csv)"
+            )
+    return problems
+
+
+def _check_disagreements(rows: Rows) -> list[str]:
+    """Each disagreement has positions from at least two articles, each citing claims of its own article."""
+    problems = []
+    claims = {r["claim_id"]: r["source_id"] for r in rows["claims"]}
+    sides: dict[str, int] = {}
+    for number, row, key in _enumerate(rows, "disagreement_positions"):
+        sides[row["disagreement_id"]] = sides.get(row["disagreement_id"], 0) + 1
+        for claim_id in row["claim_ids"].split(";"):
+            if claims.get(claim_id, row["source_id"]) != row["source_id"]:
+                problems.append(
+                    f"{_where(SCHEMAS['disagreement_positions'], number, 'claim_ids', key)}: "
+                    f"claim {claim_id} is from {claims[claim_id]}, not {row['source_id']}"
+                )
+    for number, row, key in _enumerate(rows, "disagreements"):
+        if sides.get(row["disagreement_id"], 0) < 2:
+            problems.append(
+                f"{_where(SCHEMAS['disagreements'], number, 'disagreement_id', key)}: a disagreement needs the "
+                "positions of at least two articles in disagreement_positions.csv"
+            )
+    return problems
+
+
+def _check_policy_periods(rows: Rows) -> list[str]:
+    """An event that opens a policy period names the article whose periods they are, and only then."""
+    return [
+        f"{_where(SCHEMAS['timeline'], number, 'policy_period_source', key)}: "
+        + ("give the article whose policy period this is" if row["policy_period"] else "only for events with a policy_period")
+        for number, row, key in _enumerate(rows, "timeline")
+        if bool(row["policy_period"]) != bool(row["policy_period_source"])
+    ]
+
+
 def _check_considerations_have_claims(rows: Rows) -> list[str]:
     with_claims = {r["consideration_id"] for r in rows["claims"]}
     return [
@@ -430,6 +517,9 @@ CROSS_CHECKS = [
     _check_references,
     _check_reading_claims,
     _check_reading_alternatives,
+    _check_source_naming,
+    _check_disagreements,
+    _check_policy_periods,
     _check_considerations_have_claims,
     _check_quotes,
 ]

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from considerations.data import load_claims, load_considerations, load_readings, load_timeline
+from considerations.sources import load_sources, resolve_source
 
 #: How each direction pushes the total: toward recognition (+1), against (−1), neither (0).
 DIRECTION_VALUE: dict[str, int] = {"toward": 1, "against": -1, "uncertain": 0, "none": 0}
@@ -41,16 +42,17 @@ BALANCE_MARGIN = 2
 #: Direction used where an article has no reading of a consideration.
 NO_READING_DIRECTION = "none"
 
-#: Short names of the two articles, for badges ("IESS: toward (major)").
-SOURCE_LABELS: dict[str, str] = {"iess-analysis": "IESS", "brotherhood-commentary": "Commentary"}
 
-_SOURCE_ALIASES = {
-    "iess": "iess-analysis",
-    "iess-analysis": "iess-analysis",
-    "commentary": "brotherhood-commentary",
-    "brotherhood": "brotherhood-commentary",
-    "brotherhood-commentary": "brotherhood-commentary",
-}
+def source_labels() -> dict[str, str]:
+    """Source id -> short label for badges ("IESS: toward (major)"), from sources.csv, in its order."""
+    return {sid: source.label for sid, source in load_sources().items()}
+
+
+def __getattr__(name: str):
+    # `SOURCE_LABELS` was a hard-coded dict; it is now read from sources.csv (use `source_labels()`).
+    if name == "SOURCE_LABELS":
+        return source_labels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: The actors (and forces) the actor map draws around Pakistan, in drawing order.
 ACTORS: dict[str, str] = {
@@ -95,11 +97,8 @@ _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
 
 def source_id(source: str) -> str:
-    """Canonical source id for ``"iess"``, ``"commentary"`` or a full id."""
-    try:
-        return _SOURCE_ALIASES[source]
-    except KeyError:
-        raise ValueError(f"unknown source {source!r}; use one of {sorted(set(_SOURCE_ALIASES.values()))}") from None
+    """Canonical source id for a full id or one of the aliases in sources.csv (``"iess"``, ``"commentary"``)."""
+    return resolve_source(source)
 
 
 def consideration_ids() -> list[str]:
@@ -181,6 +180,8 @@ def verdict(total: float) -> str:
 def policy_periods() -> pd.DataFrame:
     """The IESS's four periods of Pakistan's policy on the Taliban–TTP link, one row each.
 
+    The article the periods come from is the timeline's ``policy_period_source``.
+
     Columns: ``period`` (1–4), ``name`` ("First period"), ``start_date``,
     ``start_basis`` (``date_basis`` of the timeline event that opens it),
     ``end_date`` (next period's start, empty for the current one), ``opening_event``,
@@ -188,9 +189,12 @@ def policy_periods() -> pd.DataFrame:
     bounds the period), ``policy`` (the module's paraphrases) and ``policy_claims``
     (list of dicts with ``claim_id``, ``claim``, ``quote``).
     """
-    claims = load_claims()
-    claims = claims[claims["source_id"].astype(str) == "iess-analysis"]
     timeline = load_timeline()
+    period_sources = set(timeline["policy_period_source"].dropna().astype(str))
+    if len(period_sources) != 1:
+        raise ValueError(f"timeline.csv's policy periods should come from one article, not {sorted(period_sources)}")
+    claims = load_claims()
+    claims = claims[claims["source_id"].astype(str) == period_sources.pop()]
     opening = {int(row.policy_period): row for row in timeline.itertuples() if pd.notna(row.policy_period)}
     rows = []
     for number, stance in POLICY_PERIOD_STANCE.items():
@@ -198,7 +202,7 @@ def policy_periods() -> pd.DataFrame:
         in_period = claims[claims["period"].astype("string").fillna("").str.fullmatch(f"{ordinal} period")]
         in_period = in_period.sort_values("claim_id", key=lambda s: s.str.extract(r"(\d+)$")[0].astype(int))
         if in_period.empty:
-            raise ValueError(f"claims.csv has no IESS claim with period '{ordinal} period'")
+            raise ValueError(f"claims.csv has no claim of the policy periods' article with period '{ordinal} period'")
         span, policy = in_period.iloc[0], in_period.iloc[1:]
         event = opening.get(number)
         following = opening.get(number + 1)

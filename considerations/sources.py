@@ -1,10 +1,16 @@
-"""The two articles: metadata from data/sources.csv, bodies from data/sources/*.txt."""
+"""The articles: metadata from data/sources.csv, bodies from data/sources/*.txt.
+
+Everything the code knows about an article (its id, how the book names it, its short
+label, the aliases a reader may type, its claims' id prefix) is a column of sources.csv,
+so a new article is a new row there and a new body file, not a code change.
+"""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from considerations.paths import data_dir
 
@@ -19,23 +25,19 @@ class Source:
     url: str
     genre: str
     body: str
+    short_name: str = ""  # how the book and feedback name it in running text ("the IESS analysis")
+    label: str = ""  # short label for badges and legends ("IESS")
+    aliases: tuple[str, ...] = ()  # other names a reader may use for it ("iess")
+    claim_prefix: str = ""  # its claims are numbered claim_prefix-NN
 
     @property
-    def short_name(self) -> str:
-        """How the book and feedback name the article in running text."""
-        return SHORT_NAMES.get(self.source_id, self.source_id)
-
-
-SHORT_NAMES = {
-    "iess-analysis": "the IESS analysis",
-    "brotherhood-commentary": "the “Brotherhood” commentary",
-}
+    def display_name(self) -> str:
+        """`short_name` with a capital first letter, to start a sentence or a line."""
+        return self.short_name[:1].upper() + self.short_name[1:]
 
 
 @lru_cache(maxsize=4)
 def _load_sources(folder: str) -> dict[str, Source]:
-    from pathlib import Path
-
     root = Path(folder)
     sources = {}
     with open(root / "sources.csv", encoding="utf-8", newline="") as f:
@@ -52,6 +54,10 @@ def _load_sources(folder: str) -> dict[str, Source]:
                 url=row["url"],
                 genre=row["genre"],
                 body=body_path.read_text(encoding="utf-8"),
+                short_name=row.get("short_name") or row["source_id"],
+                label=row.get("label") or row["source_id"],
+                aliases=tuple(a for a in (row.get("aliases") or "").split(";") if a),
+                claim_prefix=row.get("claim_prefix") or "",
             )
     return sources
 
@@ -59,3 +65,12 @@ def _load_sources(folder: str) -> dict[str, Source]:
 def load_sources() -> dict[str, Source]:
     """Source id -> Source, in the order of data/sources.csv."""
     return _load_sources(str(data_dir()))
+
+
+def resolve_source(name: str) -> str:
+    """The source id for a source id, one of its `aliases` or its `label` (case-insensitive)."""
+    wanted = name.strip().casefold()
+    for source in load_sources().values():
+        if wanted in {n.casefold() for n in (source.source_id, source.label, *source.aliases)}:
+            return source.source_id
+    raise ValueError(f"unknown source {name!r}; use one of {', '.join(load_sources())} or their aliases in sources.csv")

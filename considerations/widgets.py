@@ -31,11 +31,12 @@ from considerations.data import (
     VOICES,
     load_claims,
     load_considerations,
+    load_disagreement_positions,
     load_disagreements,
     load_readings,
     load_timeline,
 )
-from considerations.sources import SHORT_NAMES
+from considerations.sources import load_sources
 
 ASSETS = Path(__file__).resolve().parent / "widgets"
 
@@ -63,7 +64,7 @@ def _text(value) -> str:
 
 def _sources() -> list[dict]:
     return [
-        {"id": sid, "label": label, "name": SHORT_NAMES.get(sid, sid)} for sid, label in model.SOURCE_LABELS.items()
+        {"id": sid, "label": source.label, "name": source.short_name} for sid, source in load_sources().items()
     ]
 
 
@@ -94,7 +95,7 @@ def _claim_dict(row, names: dict[str, str]) -> dict:
         "claim_id": str(row.claim_id),
         "source_id": source,
         "source_label": model.SOURCE_LABELS.get(source, source),
-        "source_name": SHORT_NAMES.get(source, source),
+        "source_name": load_sources()[source].short_name,
         "consideration_id": str(row.consideration_id),
         "consideration_name": names.get(str(row.consideration_id), str(row.consideration_id)),
         "claim": str(row.claim),
@@ -178,7 +179,7 @@ class WeighingBoard(_CourseWidget):
         }
         if source is None:
             weights = {c["id"]: 5.0 for c in considerations}
-            directions = dict(presets["iess-analysis"]["directions"])
+            directions = dict(next(iter(presets.values()))["directions"])
         else:
             sid = model.source_id(source)
             weights = dict(presets[sid]["weights"])
@@ -395,7 +396,22 @@ class ReadingsComparison(_CourseWidget):
         if isinstance(consideration_ids, str):
             consideration_ids = [consideration_ids]
         readings = _reading_dicts()
-        disagreements = {str(r.consideration_id): r for r in load_disagreements().itertuples()}
+        labels = model.source_labels()
+        positions = load_disagreement_positions()
+        disagreements: dict[str, list[dict]] = {}
+        for r in load_disagreements().itertuples():
+            mine = positions[positions["disagreement_id"].astype(str) == str(r.disagreement_id)]
+            disagreements.setdefault(str(r.consideration_id), []).append(
+                {
+                    "topic": str(r.topic),
+                    "positions": [
+                        {"source_id": str(p.source_id), "label": labels[str(p.source_id)], "says": str(p.says)}
+                        for p in mine.itertuples()
+                    ],
+                    "why": str(r.why),
+                    "claim_ids": list(r.claim_ids),
+                }
+            )
         cards = []
         for c in _considerations(consideration_ids):
             by_source = {r["source_id"]: r for r in readings if r["consideration_id"] == c["id"]}
@@ -414,16 +430,9 @@ class ReadingsComparison(_CourseWidget):
                             "reading": "",
                             "claim_ids": [],
                         }
-                        for sid, label in model.SOURCE_LABELS.items()
+                        for sid, label in labels.items()
                     ],
-                    "disagreement": None
-                    if d is None
-                    else {
-                        "iess_says": str(d.iess_says),
-                        "commentary_says": str(d.commentary_says),
-                        "why": str(d.why),
-                        "claim_ids": list(d.claim_ids),
-                    },
+                    "disagreement": d or None,  # list of {topic, positions, why, claim_ids}
                 }
             )
         super().__init__(cards=cards, **kwargs)

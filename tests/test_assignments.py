@@ -545,7 +545,7 @@ def test_numbers_with_tolerance(assignment, qid):
 def test_numbers_worked_examples():
     assert keys("reading_the_sources")["q3_anonymous_count"].value == 5
     assert keys("weighing_the_factors")["q3_iess_net_pressure"].value == 7
-    assert keys("weighing_the_factors")["q4_commentary_net_pressure"].value == -38
+    assert keys("weighing_the_factors")["q4_commentary_net_pressure"].value == -41
     assert keys("regional_and_international")["q9_external_share"].value == pytest.approx(23 / 86)
 
 

@@ -69,7 +69,7 @@ def test_weighing_board_traitlets():
 
 def test_weighing_board_source_and_python_side():
     board = WeighingBoard(source="commentary")
-    assert board.total == -38 and board.verdict == "leans against recognition"
+    assert board.total == -41 and board.verdict == "leans against recognition"
     board.load("iess")
     assert board.total == 7
     board.weights = {**board.weights, "us_west_imf": 0}

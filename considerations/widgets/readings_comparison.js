@@ -64,17 +64,17 @@ function render({ model, el }) {
                 "div",
                 { class: "cw-disagree" },
                 h("p", { class: "cw-disagree-title" }, "\u26a0 The articles disagree"),
-                h(
-                  "dl",
-                  { class: "cw-dl" },
-                  h("dt", {}, "IESS says"),
-                  h("dd", {}, c.disagreement.iess_says),
-                  h("dt", {}, "Commentary says"),
-                  h("dd", {}, c.disagreement.commentary_says),
-                  h("dt", {}, "Why"),
-                  h("dd", {}, c.disagreement.why)
-                ),
-                h("p", { class: "cw-meta" }, `Claims: ${c.disagreement.claim_ids.join(", ")}`)
+                c.disagreement.map((d) => [
+                  c.disagreement.length > 1 ? h("p", { class: "cw-card-title" }, d.topic) : null,
+                  h(
+                    "dl",
+                    { class: "cw-dl" },
+                    d.positions.map((p) => [h("dt", {}, `${p.label} says`), h("dd", {}, p.says)]),
+                    h("dt", {}, "Why"),
+                    h("dd", {}, d.why)
+                  ),
+                  h("p", { class: "cw-meta" }, `Claims: ${d.claim_ids.join(", ")}`),
+                ])
               )
             : null
         )
