@@ -12,11 +12,12 @@ from pathlib import Path
 # uses. Without the module jsonschema simply skips that format.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from autograder.commands import export, feedback, grade, release, sources, validate_data, verify_quote
+from autograder.commands import check_evidence, export, feedback, grade, release, sources, validate_data, verify_quote
 
 VERBS = {
     "sources": sources,
     "verify-quote": verify_quote,
+    "check-evidence": check_evidence,
     "validate-data": validate_data,
     "grade": grade,
     "feedback": feedback,

@@ -14,14 +14,16 @@ from considerations.data import (
     load_timeline,
     validate_data,
 )
-from considerations.evidence import QuoteMatch, UnusableQuote, verify_quote
+from considerations.evidence import EvidenceCheck, QuoteMatch, UnusableQuote, check_evidence, verify_quote
 from considerations.sources import Source, load_sources
 
 __all__ = [
     "DataValidationError",
+    "EvidenceCheck",
     "QuoteMatch",
     "Source",
     "UnusableQuote",
+    "check_evidence",
     "load_claims",
     "load_considerations",
     "load_disagreements",

@@ -1,19 +1,31 @@
-"""Evidence checking: does a student's quote really occur in an article?
+"""Evidence checking: is a student's quote really in an article, and what is it about?
 
-A quote matches when it occurs in one paragraph of a source's body up to
-whitespace, letter case, typographic vs straight quotes, dash variants (and the
-spaces people put around dashes), and ellipses standing for omitted text
-(fragments in order, inside one paragraph). Anything else does not match: the
-point is to check that evidence is real, not that it is roughly similar.
+A quote matches when its words occur in the article in the same order, inside one
+paragraph. Only the words are compared, so letter case, whitespace, straight vs
+curly quotes, dash variants and punctuation (including inner quotation marks a
+student drops or changes) do not matter; a changed, added or dropped word does.
+
+An ellipsis in a quote stands for omitted words (see `ELLIPSIS_RULE`): each part
+around it must be substantial, the parts must come in order from one paragraph,
+and the words left out may not hold a negation.
+
+`check_evidence` goes one step further and asks which sentences the quote comes
+from (data/sentences.csv) and what those sentences bear on: a quote counts for a
+consideration when its own sentence does, not when a neighbouring sentence in the
+same paragraph does.
+
+Every step on a student's text is linear in its length, and a text longer than
+`MAX_QUOTE_CHARS` is refused before any matching.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from considerations.paths import data_dir
 from considerations.sources import Source, load_sources
 
 # Characters folded together before comparing. Apostrophes and single quotes
@@ -26,16 +38,38 @@ _FOLD = str.maketrans(
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
     }
 )
-# An ellipsis in a quote marks omitted text: three or more dots, or the single character.
-_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.(?:\s?\.)*|\u2026)\s*")
-_WORD = re.compile(r"\w+")
-_QUOTE_CHARS = "'\""
+# A word (letters/digits, apostrophes inside it kept: "pakistan's", "don't") or an
+# ellipsis (the character, or three or more dots with at most one space between).
+# The alternatives start with different characters and no repeated group can match
+# the same text two ways, so matching is linear: no backtracking blow-up.
+_TOKEN = re.compile(r"\w+(?:'\w+)*|\u2026|\.(?: ?\.){2,}")
+_ELLIPSIS = "\u2026"
 
 MIN_WORDS = 4
+MIN_FRAGMENT_WORDS = 4
+MAX_QUOTE_CHARS = 2000
+MAX_QUOTE_WORDS = 300
+HINT_WORDS = 16  # of a quote, compared with passages for the closest-passage hint
+MAX_RAW_CHARS = 100 * MAX_QUOTE_CHARS  # whitespace padding beyond this is no longer a quote
+# Words whose omission turns a statement round. "n't" endings are caught separately.
+NEGATIONS = frozenset(
+    "not no never nor neither none nothing nobody nowhere without cannot hardly barely scarcely".split()
+)
+
+ELLIPSIS_RULE = (
+    f"An ellipsis (… or ...) may stand for left-out words only when each part around it has at "
+    f"least {MIN_FRAGMENT_WORDS} words copied word for word, the parts come in the article's order "
+    "from one paragraph, and the left-out words include no negation such as not, no or never."
+)
+SPANNING_RULE = (
+    f"A quote that runs over several sentences counts for what each sentence it quotes at least "
+    f"{MIN_WORDS} words of (or the whole of) bears on; if no sentence qualifies, the sentence with "
+    "most of its words counts."
+)
 
 
 class UnusableQuote(ValueError):
-    """The input cannot be checked at all (empty, too short, unknown source)."""
+    """The input cannot be checked at all (empty, too short or long, unknown source or consideration)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +83,7 @@ class QuoteMatch:
     passage: str | None = None
     closest_passage: str | None = None
     similarity: float | None = None
+    reason: str | None = None  # why a quote that looks close was refused (ellipsis rule)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None or k == "found"}
@@ -80,65 +115,212 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 
 @dataclass(frozen=True)
+class _Word:
+    text: str  # folded
+    start: int  # offsets in the original text
+    end: int
+
+
+def words(text: str) -> list[_Word]:
+    """The folded words of `text` with their offsets in it (ellipses are punctuation here)."""
+    folded, where = normalise(text)
+    return [
+        _Word(m.group(), where[m.start()], where[m.end() - 1] + 1)
+        for m in _TOKEN.finditer(folded)
+        if m.group()[0] not in ".\u2026"
+    ]
+
+
+def _quote_tokens(text: str) -> list[str]:
+    """Folded words of a (length-checked) quote, with _ELLIPSIS where it marks omitted text."""
+    folded, _ = normalise(text)
+    return [_ELLIPSIS if m.group()[0] in ".\u2026" else m.group() for m in _TOKEN.finditer(folded)]
+
+
+@dataclass(frozen=True)
 class _Paragraph:
-    source: str
     start: int  # offset of the paragraph in the body
     text: str
-    folded: str
-    where: list[int]
+    first_word: int  # index of its first word in the source's word list
+    haystack: str  # " w1 w2 ... " : a quote's words are found with one str.find
+    word_at: tuple[int, ...]  # haystack offset of each word, for mapping a find back to words
 
 
-@lru_cache(maxsize=None)
-def _paragraphs(source_id: str, body: str) -> tuple[_Paragraph, ...]:
+@dataclass(frozen=True)
+class _SourceIndex:
+    source: Source
+    words: tuple[_Word, ...]
+    paragraphs: tuple[_Paragraph, ...]
+
+
+@lru_cache(maxsize=8)
+def _index(source: Source) -> _SourceIndex:
+    body = source.body
+    all_words: list[_Word] = []
     paragraphs = []
     offset = 0
     for line in body.split("\n"):
         if line.strip():
-            folded, where = normalise(line)
-            paragraphs.append(_Paragraph(source_id, offset, line, folded, where))
+            line_words = [_Word(w.text, w.start + offset, w.end + offset) for w in words(line)]
+            positions, pos = [], 1
+            for w in line_words:
+                positions.append(pos)
+                pos += len(w.text) + 1
+            haystack = " " + " ".join(w.text for w in line_words) + " "
+            paragraphs.append(_Paragraph(offset, line, len(all_words), haystack, tuple(positions)))
+            all_words += line_words
         offset += len(line) + 1
-    return tuple(paragraphs)
+    return _SourceIndex(source, tuple(all_words), tuple(paragraphs))
 
 
-def split_fragments(quote: str) -> list[str]:
-    """The quote's fragments between ellipses, folded; empty ends (truncation marks) dropped."""
-    return [f for f in (normalise(part)[0] for part in _ELLIPSIS.split(quote)) if f]
+def _find_words(paragraph: _Paragraph, fragment: list[str], from_word: int = 0) -> int:
+    """Index (within the paragraph) of the first occurrence of `fragment` at or after
+    word `from_word`, or -1. str.find is linear-time in CPython (two-way search)."""
+    needle = " " + " ".join(fragment) + " "
+    start = paragraph.word_at[from_word] - 1 if from_word < len(paragraph.word_at) else len(paragraph.haystack)
+    at = paragraph.haystack.find(needle, start)
+    if at == -1:
+        return -1
+    return bisect_right(paragraph.word_at, at + 1) - 1
 
 
-def _at_word_boundary(text: str, start: int, end: int) -> bool:
-    # A fragment must not start or end inside a word: "akistan" is not a quote of "Pakistan".
-    if text[start].isalnum() and start > 0 and text[start - 1].isalnum():
-        return False
-    if text[end - 1].isalnum() and end < len(text) and text[end].isalnum():
-        return False
-    return True
+def _negation_in(omitted: list[str]) -> str | None:
+    for word in omitted:
+        if word in NEGATIONS or word.endswith("n't"):
+            return word
+    return None
 
 
-def _find(fragment: str, text: str, pos: int) -> int:
-    while (i := text.find(fragment, pos)) != -1:
-        if _at_word_boundary(text, i, i + len(fragment)):
-            return i
-        pos = i + 1
-    return -1
+@dataclass(frozen=True)
+class _Located:
+    index: _SourceIndex
+    paragraph: _Paragraph
+    spans: tuple[tuple[int, int], ...]  # source-level word ranges [i, j) the quote's words cover
+
+    @property
+    def start(self) -> int:
+        return self.index.words[self.spans[0][0]].start
+
+    @property
+    def end(self) -> int:
+        return self.index.words[self.spans[-1][1] - 1].end
 
 
-def _match_in(paragraph: _Paragraph, fragments: list[str]) -> tuple[int, int] | None:
-    """Leftmost match of the fragments, in order, inside one paragraph (folded offsets).
+@dataclass(frozen=True)
+class _Query:
+    words: list[str]  # all words, ellipses dropped
+    fragments: list[list[str]]  # the parts around ellipses (one part when there is none)
 
-    Taking the earliest occurrence of each fragment in turn is enough: an
-    earlier fragment ending sooner only leaves more room for the ones after it.
+
+def _prepare(text) -> _Query:
+    """Check the input is a usable quote; raise UnusableQuote saying what to do when not."""
+    if not isinstance(text, str):
+        raise UnusableQuote(f"a quote must be text (a str), not {type(text).__name__}; paste the words from the article")
+    if not text.strip():
+        raise UnusableQuote("the quote is empty; paste the words from the article")
+    if len(text) > MAX_RAW_CHARS:  # refused before even the C-speed whitespace collapse
+        raise UnusableQuote(
+            f"too long to be a quote: {len(text):,} characters; quote at most {MAX_QUOTE_CHARS:,} "
+            f"characters (about {MAX_QUOTE_WORDS} words), the sentence or two that make your point"
+        )
+    # Collapsing whitespace first (C-speed) keeps padding from counting toward the size limit.
+    collapsed = " ".join(str(text).split())
+    if len(collapsed) > MAX_QUOTE_CHARS:
+        raise UnusableQuote(
+            f"too long to be a quote: {len(collapsed):,} characters; quote at most {MAX_QUOTE_CHARS:,} "
+            f"characters (about {MAX_QUOTE_WORDS} words), the sentence or two that make your point"
+        )
+    tokens = _quote_tokens(collapsed)
+    quote_words = [t for t in tokens if t != _ELLIPSIS]
+    if len(quote_words) < MIN_WORDS:
+        raise UnusableQuote(
+            f"the quote has {len(quote_words)} word(s); quote at least {MIN_WORDS} words so it can be checked"
+        )
+    if len(quote_words) > MAX_QUOTE_WORDS:
+        raise UnusableQuote(
+            f"too long to be a quote: {len(quote_words)} words; quote at most {MAX_QUOTE_WORDS} words, "
+            "the sentence or two that make your point"
+        )
+    fragments: list[list[str]] = [[]]
+    for token in tokens:
+        if token == _ELLIPSIS:
+            fragments.append([])
+        else:
+            fragments[-1].append(token)
+    return _Query(quote_words, [f for f in fragments if f])  # empty ends are truncation marks
+
+
+def _locate_in(index: _SourceIndex, query: _Query) -> tuple[_Located | None, str | None]:
+    """Where the quote lies in one article, or (None, why not) for an ellipsis that breaks the rule."""
+    for paragraph in index.paragraphs:
+        at = _find_words(paragraph, query.words)
+        if at != -1:  # word for word (any ellipsis in the quote stood for the body's own punctuation)
+            first = paragraph.first_word + at
+            return _Located(index, paragraph, ((first, first + len(query.words)),)), None
+    if len(query.fragments) < 2:
+        return None, None
+    short = [f for f in query.fragments if len(f) < MIN_FRAGMENT_WORDS]
+    if short:
+        return None, (
+            f"the part “{' '.join(short[0])}” next to an ellipsis has {len(short[0])} word(s), fewer than "
+            f"{MIN_FRAGMENT_WORDS}; {ELLIPSIS_RULE}"
+        )
+    problem = None
+    for paragraph in index.paragraphs:
+        chain = _chain(paragraph, query.fragments)
+        if chain is None:
+            continue
+        paragraph_words = index.words[paragraph.first_word : paragraph.first_word + len(paragraph.word_at)]
+        dropped = None
+        for (_, gap_start), (gap_end, _) in zip(chain, chain[1:]):
+            dropped = dropped or _negation_in([w.text for w in paragraph_words[gap_start:gap_end]])
+        if dropped:
+            problem = (
+                f"the ellipsis leaves out “{dropped}”, which turns round what the article says; "
+                f"quote the words with “{dropped}” in them. {ELLIPSIS_RULE}"
+            )
+            continue
+        spans = tuple((paragraph.first_word + i, paragraph.first_word + j) for i, j in chain)
+        return _Located(index, paragraph, spans), None
+    return None, problem
+
+
+def _chain(paragraph: _Paragraph, fragments: list[list[str]]) -> list[tuple[int, int]] | None:
+    """Word ranges of the fragments, in order, in this paragraph, as tight as possible.
+
+    Leftmost occurrences in turn decide whether a chain exists (an earlier fragment
+    ending sooner only leaves more room after it); then, from the last fragment
+    backwards, each fragment moves to its latest occurrence before the next one, so
+    the omitted stretches are the shortest the quote allows.
     """
-    text = paragraph.folded
-    start = end = _find(fragments[0], text, 0)
-    if start == -1:
-        return None
-    end = start + len(fragments[0])
-    for fragment in fragments[1:]:
-        i = _find(fragment, text, end)
-        if i == -1:
+    spans = []
+    pos = 0
+    for fragment in fragments:
+        at = _find_words(paragraph, fragment, pos)
+        if at == -1:
             return None
-        end = i + len(fragment)
-    return start, end
+        spans.append((at, at + len(fragment)))
+        pos = at + len(fragment)
+    for k in range(len(spans) - 2, -1, -1):
+        limit = spans[k + 1][0]
+        at = spans[k][0]
+        while True:  # fragments are at least MIN_FRAGMENT_WORDS long and a paragraph is short
+            later = _find_words(paragraph, fragments[k], at + 1)
+            if later == -1 or later + len(fragments[k]) > limit:
+                break
+            at = later
+        spans[k] = (at, at + len(fragments[k]))
+    return spans
+
+
+def _locate(query: _Query, candidates: list[Source]) -> tuple[_Located | None, str | None]:
+    problem = None
+    for source in candidates:
+        located, why = _locate_in(_index(source), query)
+        if located:
+            return located, None
+        problem = problem or why
+    return None, problem
 
 
 def _sources_to_search(source: str | None) -> list[Source]:
@@ -154,53 +336,226 @@ def _sources_to_search(source: str | None) -> list[Source]:
 def verify_quote(text: str, source: str | None = None) -> QuoteMatch:
     """Check that `text` occurs in an article (or in `source` only, when given).
 
-    Raises `UnusableQuote` when the text is empty, has fewer than four words, or
-    names an unknown source. Otherwise returns a `QuoteMatch`: when found, the
-    source id, the start/end offsets into that source's body and the paragraph;
-    when not found, the closest paragraph as a hint.
+    Raises `UnusableQuote` when the text is empty, has fewer than four words, is too
+    long to be a quote, or names an unknown source. Otherwise returns a `QuoteMatch`:
+    when found, the source id, the start/end offsets into that source's body (first
+    to last quoted word) and the paragraph; when not found, the closest sentence as
+    a hint, and the reason when an ellipsis broke `ELLIPSIS_RULE`.
     """
-    if text is None or not str(text).strip():
-        raise UnusableQuote("the quote is empty; paste the words from the article")
-    text = str(text)
+    query = _prepare(text)
     candidates = _sources_to_search(source)
-    fragments = split_fragments(text)
-    words = sum(len(_WORD.findall(f)) for f in fragments)
-    if words < MIN_WORDS:
-        raise UnusableQuote(
-            f"the quote has {words} word(s); quote at least {MIN_WORDS} words so it can be checked"
+    located, problem = _locate(query, candidates)
+    if located:
+        return QuoteMatch(True, located.index.source.source_id, located.start, located.end, located.paragraph.text)
+    hint = _closest(query, candidates)
+    if hint is None:
+        return QuoteMatch(False, reason=problem)
+    return QuoteMatch(False, source=hint[0].source_id, closest_passage=hint[1], similarity=hint[2], reason=problem)
+
+
+def _closest(query: _Query, candidates: list[Source]) -> tuple[Source, str, float] | None:
+    """The sentence (from data/sentences.csv, else the paragraph) most like the quote."""
+    from rapidfuzz import fuzz
+
+    choices: list[tuple[Source, str]] = []
+    for source in candidates:
+        choices += [(source, passage) for passage in _passages(source)]
+    if not choices:
+        return None
+    # The quote's opening words are enough to point at a passage, and keep the cost of the
+    # alignment (quadratic in the quote's length) small for long quotes.
+    quote = " ".join(query.words[:HINT_WORDS])
+    # Best local alignment (partial_ratio), scaled down for passages shorter than the quote,
+    # which would otherwise win by fitting entirely inside it (a three-word heading).
+    scores = [fuzz.partial_ratio(quote, folded) * min(1.0, len(folded) / len(quote))
+              for folded in (_folded_passage(p) for _, p in choices)]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    source, passage = choices[best]
+    return source, passage, round(scores[best] / 100, 3)
+
+
+@lru_cache(maxsize=1024)
+def _folded_passage(text: str) -> str:
+    return " ".join(w.text for w in words(text))
+
+
+def _passages(source: Source) -> list[str]:
+    try:
+        table = _sentence_table(str(data_dir()))
+    except (FileNotFoundError, ValueError):  # no usable sentences table: hint with paragraphs
+        table = {}
+    if source.source_id in table:
+        return [s.text for s in table[source.source_id]]
+    return [p.text for p in _index(source).paragraphs]
+
+
+# --- sentence level -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    sentence_id: str
+    start: int
+    end: int
+    text: str
+    considerations: tuple[str, ...]
+    arguably: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _sentence_table(folder: str) -> dict[str, tuple[_Sentence, ...]]:
+    from considerations.sentences import load_sentences
+
+    table: dict[str, list[_Sentence]] = {}
+    for row in load_sentences().itertuples():
+        table.setdefault(row.source_id, []).append(
+            _Sentence(row.sentence_id, int(row.start), int(row.end), row.text,
+                      tuple(row.considerations), tuple(row.arguably))
         )
-    attempts = [fragments]
-    stripped = text.strip()
-    # Students often wrap a quote in quotation marks of their own.
-    if len(stripped) > 2 and stripped[0].translate(_FOLD) in _QUOTE_CHARS and stripped[-1].translate(_FOLD) in _QUOTE_CHARS:
-        attempts.append(split_fragments(stripped[1:-1]))
-    for frags in attempts:
-        if not frags:
-            continue
-        for src in candidates:
-            for paragraph in _paragraphs(src.source_id, src.body):
-                span = _match_in(paragraph, frags)
-                if span:
-                    start = paragraph.start + paragraph.where[span[0]]
-                    end = paragraph.start + paragraph.where[span[1] - 1] + 1
-                    return QuoteMatch(True, src.source_id, start, end, paragraph.text)
-    return _closest(fragments, candidates)
+    return {sid: tuple(rows) for sid, rows in table.items()}
 
 
-def _closest(fragments: list[str], candidates: list[Source]) -> QuoteMatch:
-    """The paragraph sharing most of the quote's words, as a hint for the student."""
-    quote = " ".join(fragments)
-    quote_words = _WORD.findall(quote)
-    best: tuple[float, _Paragraph] | None = None
-    for src in candidates:
-        for paragraph in _paragraphs(src.source_id, src.body):
-            para_words = set(_WORD.findall(paragraph.folded))
-            overlap = sum(w in para_words for w in quote_words) / max(len(quote_words), 1)
-            sequence = difflib.SequenceMatcher(None, quote_words, _WORD.findall(paragraph.folded), autojunk=False)
-            matched = sum(b.size for b in sequence.get_matching_blocks()) / max(len(quote_words), 1)
-            score = round((overlap + matched) / 2, 3)
-            if best is None or score > best[0]:
-                best = (score, paragraph)
-    if best is None:
-        return QuoteMatch(False)
-    return QuoteMatch(False, source=best[1].source, closest_passage=best[1].text, similarity=best[0])
+@lru_cache(maxsize=4)
+def _consideration_names(folder: str) -> dict[str, str]:
+    from considerations.data import load_considerations
+
+    return {str(r.consideration_id): str(r.name) for r in load_considerations().itertuples()}
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    """Result of `check_evidence`; `reason` is one sentence a student can read."""
+
+    found: bool  # word for word in the article asked for (any article when none was)
+    source: str | None  # where it was found, or where the closest passage / the quote elsewhere is
+    sentence_ids: tuple[str, ...]  # the sentences the quote's words lie in
+    considerations: tuple[str, ...]  # what those sentences clearly bear on (see SPANNING_RULE)
+    arguably: tuple[str, ...]  # what they bear on only arguably
+    about: bool | None  # None when no consideration was asked
+    arguable: bool  # accepted only through `arguably`
+    reason: str
+    closest_passage: str | None = None
+    start: int | None = None  # offsets of the quoted words in the source's body
+    end: int | None = None
+
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def _quoted_sentences(located: _Located) -> tuple[list[_Sentence], list[_Sentence]]:
+    """(every sentence holding a quoted word, the sentences that count per SPANNING_RULE)."""
+    sentences = _sentence_table(str(data_dir())).get(located.index.source.source_id, ())
+    starts = [s.start for s in sentences]
+    counts: dict[int, int] = {}
+    for i, j in located.spans:
+        for w in located.index.words[i:j]:
+            k = bisect_right(starts, w.start) - 1
+            if k >= 0 and w.start < sentences[k].end:
+                counts[k] = counts.get(k, 0) + 1
+    touched = sorted(counts)
+    if not touched:
+        return [], []
+    qualifying = [k for k in touched
+                  if counts[k] >= MIN_WORDS or counts[k] == len(words(sentences[k].text))]
+    if not qualifying:
+        most = max(counts.values())
+        qualifying = [k for k in touched if counts[k] == most]
+    return [sentences[k] for k in touched], [sentences[k] for k in qualifying]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize would lower-case the rest (article names)
+
+
+def _names(ids, names: dict[str, str]) -> str:
+    labels = [names.get(i, i) for i in ids]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def check_evidence(quote: str, consideration: str | None = None, source: str | None = None) -> EvidenceCheck:
+    """Is `quote` word for word in the article (`source`, or any) and, when `consideration`
+    is given, does the sentence it comes from bear on that consideration?
+
+    Raises UnusableQuote for an empty, too short or too long quote and an unknown source
+    or consideration.
+    """
+    folder = str(data_dir())
+    names = _consideration_names(folder)
+    if consideration is not None and consideration not in names:
+        raise UnusableQuote(
+            f"unknown consideration id {consideration!r}; known considerations: {', '.join(names)}"
+        )
+    query = _prepare(quote)
+    candidates = _sources_to_search(source)
+    located, problem = _locate(query, candidates)
+    if located is None:
+        return _not_found(query, problem, candidates, source, consideration)
+    asked = located.index.source
+    touched, counting = _quoted_sentences(located)
+    order = list(names)
+    clear = {c for s in counting for c in s.considerations if c in names}
+    maybe = {c for s in counting for c in s.arguably if c in names} - clear
+    clear_ids = tuple(sorted(clear, key=order.index))
+    maybe_ids = tuple(sorted(maybe, key=order.index))
+    where = f"found in {asked.short_name}"
+    if consideration is None:
+        about, arguable = None, False
+        bears = _names(clear_ids, names) or "none of the considerations"
+        reason = f"{where}, in a sentence that bears on {bears}."
+        if maybe_ids:
+            reason = reason[:-1] + f" (arguably also on {_names(maybe_ids, names)})."
+    else:
+        about = consideration in clear or consideration in maybe
+        arguable = consideration in maybe
+        asked_name = names[consideration]
+        if about and not arguable:
+            reason = f"{_upper_first(where)}, in a sentence about {asked_name}."
+        elif arguable:
+            reason = f"{_upper_first(where)}, in a sentence that bears on {asked_name} only arguably; accepted."
+        elif clear_ids:
+            reason = (f"{_upper_first(where)}, but its sentence is about {_names(clear_ids, names)}, "
+                      f"not {asked_name}.")
+        else:
+            reason = f"{_upper_first(where)}, but its sentence bears on none of the considerations, so not on {asked_name}."
+    return EvidenceCheck(
+        found=True,
+        source=asked.source_id,
+        sentence_ids=tuple(s.sentence_id for s in touched),
+        considerations=clear_ids,
+        arguably=maybe_ids,
+        about=about,
+        arguable=arguable,
+        reason=_upper_first(reason),
+        start=located.start,
+        end=located.end,
+    )
+
+
+def _not_found(query: _Query, problem: str | None, candidates: list[Source], asked: str | None,
+               consideration: str | None) -> EvidenceCheck:
+    empty = dict(sentence_ids=(), considerations=(), arguably=(), arguable=False)
+    about = None if consideration is None else False
+    if asked is not None:
+        others = [s for s in load_sources().values() if s.source_id != asked]
+        elsewhere, _ = _locate(query, others)
+        if elsewhere is not None:
+            other = elsewhere.index.source
+            return EvidenceCheck(
+                found=False, source=other.source_id, about=about,
+                reason=(f"Found, but in {other.short_name}, not in {candidates[0].short_name}: "
+                        "quote the article the question asks about."),
+                closest_passage=None, **empty,
+            )
+    hint = _closest(query, candidates)
+    where = candidates[0].short_name if asked is not None else "any of the articles"
+    if problem:
+        reason = f"Not accepted: {problem}"
+    else:
+        reason = (f"Not found word for word in {where}: copy the words exactly, in order, "
+                  "from one paragraph (only case, spacing and punctuation may differ).")
+    return EvidenceCheck(
+        found=False, source=hint[0].source_id if hint else None, about=about, reason=reason,
+        closest_passage=hint[1] if hint else None, **empty,
+    )

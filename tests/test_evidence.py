@@ -1,14 +1,19 @@
-"""verify_quote: the tolerances the contract allows, and nothing more."""
+"""verify_quote and check_evidence: the tolerances the contract allows, and nothing more."""
 
+import csv
 import re
+import shutil
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from considerations import UnusableQuote, load_sources, verify_quote
-from considerations.evidence import normalise
+from considerations import UnusableQuote, check_evidence, load_sources, verify_quote
+from considerations.evidence import ELLIPSIS_RULE, MAX_QUOTE_CHARS, MIN_FRAGMENT_WORDS, normalise, words
 
+ROOT = Path(__file__).resolve().parent.parent
 SOURCES = load_sources()
 IESS = SOURCES["iess-analysis"].body
 COMM = SOURCES["brotherhood-commentary"].body
@@ -34,23 +39,79 @@ def test_typographic_quotes_dashes_case_and_spacing_fold():
     assert m.found and m.source == "brotherhood-commentary"
 
 
-def test_ellipsis_joins_fragments_in_order_within_a_paragraph():
-    m = verify_quote("Pakistan … has reacted cautiously to this development")
-    assert m.found and IESS[m.start : m.end].startswith("Pakistan")
+@pytest.mark.parametrize("quote, source, article_text", [
+    # inner quotation marks and the comma inside them dropped
+    ("calling the Taliban their brothers", "brotherhood-commentary", "calling the Taliban their “brothers"),
+    ('calling the Taliban their "brothers" and a narrative', "brotherhood-commentary",
+     "calling the Taliban their “brothers,” and a narrative"),
+    ("Pakistan's brotherhood with the Taliban", "brotherhood-commentary", "Pakistan’s “brotherhood” with the Taliban"),
+    # a dash read as a space, a typo's stray full stop left out, the student's own quotation marks
+    ("is still unclear even for Pakistan", "brotherhood-commentary", "is still unclear-even for Pakistan"),
+    ("But what about Pakistan? In a world", "iess-analysis", "But .what about Pakistan? In a world"),
+    ("“has reacted cautiously to this development”", "iess-analysis", "has reacted cautiously to this development"),
+])
+def test_dropped_or_changed_punctuation_is_tolerated(quote, source, article_text):
+    m = verify_quote(quote)
+    assert m.found and m.source == source
+    assert SOURCES[source].body[m.start : m.end] == article_text
+
+
+@pytest.mark.parametrize("quote", [
+    "calling the Taliban their brother",  # a changed word
+    "calling the Taliban our brothers",
+    "calling Taliban their brothers and",  # a dropped word
+    "calling the Taliban their dear brothers",  # an added word
+    "Pakistans brotherhood with the Taliban",  # not the article's word
+    "Pakistan has reacted with caution to this development",  # paraphrase
+])
+def test_changed_added_dropped_words_and_paraphrase_are_refused(quote):
+    assert not verify_quote(quote).found
+
+
+def test_ellipsis_joins_substantial_fragments_in_order_within_a_paragraph():
+    m = verify_quote("Pakistan, as one of the most influential countries … has reacted cautiously to this development")
+    assert m.found and IESS[m.start : m.end].startswith("Pakistan, as one")
     assert IESS[m.start : m.end].endswith("development")
     assert verify_quote("...has reacted cautiously to this development...").found  # truncation marks
     # out of order
     assert not verify_quote("has reacted cautiously to this development ... Pakistan, as one of the most").found
     # fragments from two paragraphs of one article
-    assert not verify_quote("Four years ago, when the Taliban raised its flag ... the Taliban their “brothers,”").found
+    assert not verify_quote("Four years ago, when the Taliban raised its flag ... began calling the Taliban their “brothers,”").found
     # fragments from the two articles
-    assert not verify_quote("Pakistan erupted in celebration ... reacted cautiously to this development").found
+    assert not verify_quote("Pakistan erupted in celebration and sweets ... has reacted cautiously to this development").found
 
 
-def test_body_ellipses_and_typos_are_kept():
+@pytest.mark.parametrize("quote", [
+    "The ... Taliban ... mark ... international",
+    "Pakistan … has reacted cautiously to this development",
+    "The official recognition of the ... Taliban and Afghanistan",
+])
+def test_ellipsis_around_isolated_words_is_refused_with_the_rule(quote):
+    m = verify_quote(quote)
+    assert not m.found
+    assert f"fewer than {MIN_FRAGMENT_WORDS}" in m.reason and ELLIPSIS_RULE in m.reason
+    result = check_evidence(quote)
+    assert not result.found and ELLIPSIS_RULE in result.reason
+
+
+@pytest.mark.parametrize("quote, dropped", [
+    ("Officials have stated, “We will … make any decision until the Taliban ensures", "not"),
+    ("Even Pakistan’s own intelligence agencies now admit the Taliban is … taking concrete action against TTP", "not"),
+    ("However, the bitter truth is this: The Taliban … seems interested in listening to Pakistan", "no"),
+])
+def test_ellipsis_that_drops_a_negation_is_refused_and_says_so(quote, dropped):
+    m = verify_quote(quote)
+    assert not m.found
+    assert f"leaves out “{dropped}”" in m.reason
+    result = check_evidence(quote, "counterterrorism_ttp")
+    assert not result.found and result.about is False and f"“{dropped}”" in result.reason
+
+
+def test_body_ellipses_need_no_substantial_fragments():
+    # the article's own "silent… nervous…": a student's ellipsis here omits nothing
     assert verify_quote("that very Pakistan is silent… nervous… and quietly retreating").found
-    assert verify_quote("But .what about Pakistan? In a world").found
-    assert not verify_quote("But what about Pakistan? In a world where").found
+    assert verify_quote("that very Pakistan is silent... nervous... and quietly retreating").found
+    assert verify_quote("that very Pakistan is silent nervous and quietly retreating").found
 
 
 def test_partial_words_do_not_match():
@@ -72,23 +133,193 @@ def test_source_restriction():
     assert not m.found and m.source == "iess-analysis" and m.closest_passage
 
 
-def test_not_found_gives_closest_passage():
+def test_not_found_gives_closest_sentence():
     m = verify_quote("Pakistan’s economy is in the hospital, heavily dependent on IMF bailout packages")
     assert not m.found
     assert m.source == "brotherhood-commentary"
-    assert "ICU" in m.closest_passage
+    assert m.closest_passage.startswith("Pakistan’s economy is in the ICU") and m.closest_passage.endswith("nations.")
     assert 0 < m.similarity < 1
 
 
-@pytest.mark.parametrize("text", ["", "   ", "three words only", "… … …", "a … b … c"])
+@pytest.mark.parametrize("text", ["", "   ", "three words only", "… … …", "a … b … c", None, 42, ["a", "list"]])
 def test_unusable_input(text):
     with pytest.raises(UnusableQuote):
         verify_quote(text)
+    with pytest.raises(UnusableQuote):
+        check_evidence(text)
 
 
-def test_unknown_source():
-    with pytest.raises(UnusableQuote, match="unknown source"):
+def test_unknown_source_and_consideration():
+    with pytest.raises(UnusableQuote, match="unknown source.*known sources: brotherhood-commentary, iess-analysis"):
         verify_quote("has reacted cautiously to this development", source="bbc")
+    with pytest.raises(UnusableQuote, match="unknown consideration id 'trade'; known considerations: russian_recognition"):
+        check_evidence("has reacted cautiously to this development", "trade")
+
+
+# --- hostile input: every step linear, long input refused early -----------------------------
+
+REAL = "has reacted cautiously to this development"
+
+
+def _timed(function, *args):
+    start = time.perf_counter()
+    try:
+        outcome = function(*args)
+    except UnusableQuote as error:
+        outcome = error
+    return outcome, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("name, text, accepted", [
+    ("a real quote then 100k spaces", REAL + " " * 100_000, True),
+    ("100k spaces then a real quote", " " * 100_000 + REAL, True),
+    ("a real quote then 100k dots", REAL + "." * 100_000, False),
+    ("10k ellipses", "… " * 10_000 + REAL, False),
+    ("10k ellipses between words", "has … " * 10_000, False),
+    ("1 MB of one word", "Pakistan " * 115_000, False),
+    ("4 MB of letters", "a" * 4_000_000, False),
+    ("4 MB answer of spaces and a quote", REAL + " " * 4_000_000, False),
+    ("the longest quote allowed, in no article", ("Pakistani " * 200)[:MAX_QUOTE_CHARS], False),
+    ("a long ellipsis quote of real fragments", " … ".join([REAL] * 40), False),
+])
+def test_hostile_input_costs_little(name, text, accepted):
+    for function in (verify_quote, check_evidence):
+        outcome, seconds = _timed(function, text)
+        print(f"{function.__name__}: {name}: {seconds * 1000:.1f} ms")
+        assert seconds < 1.0, (name, seconds)
+        if accepted:
+            assert outcome.found, name
+        else:
+            assert isinstance(outcome, UnusableQuote) or not outcome.found, name
+    if accepted is False and len(text) > 2 * MAX_QUOTE_CHARS:
+        assert "too long to be a quote" in str(_timed(check_evidence, text)[0])
+
+
+def test_words_of_a_megabyte_are_linear():
+    # words() is what the bodies go through; a quote never reaches it at this size
+    text = "Pakistan’s “brotherhood”—with… " * 40_000
+    _, seconds = _timed(words, text)
+    print(f"words() on {len(text):,} characters: {seconds:.2f} s")
+    assert seconds < 5
+
+
+def test_thousands_of_checks_are_fast():
+    quotes = ["Pakistan’s economy is in the ICU, heavily dependent", "has reacted cautiously to this development",
+              "Pakistan has reacted with caution to this development", "calling the Taliban their brothers"]
+    check_evidence(quotes[0], "economy")  # warm the caches
+    start = time.perf_counter()
+    for i in range(2000):
+        check_evidence(quotes[i % 4], "economy", source="brotherhood-commentary")
+    seconds = time.perf_counter() - start
+    print(f"2000 check_evidence calls: {seconds:.2f} s")
+    assert seconds < 10
+
+
+# --- sentence level, on a data folder whose annotation the test controls --------------------
+
+ANNOTATION = {
+    # sentence: (considerations, arguably)
+    "iess-analysis-s004": ("russian_recognition", ""),
+    "iess-analysis-s005": ("russian_recognition;bilateral_thaw", ""),
+    "iess-analysis-s073": ("durand_line", ""),
+    "iess-analysis-s074": ("economy", ""),
+    "brotherhood-commentary-s023": ("economy;us_west_imf", ""),
+    "brotherhood-commentary-s024": ("economy", "us_west_imf"),
+    "brotherhood-commentary-s006": ("brotherhood_2021;russian_recognition", ""),
+    "brotherhood-commentary-s003": ("brotherhood_2021", ""),
+    "brotherhood-commentary-s004": ("brotherhood_2021", ""),
+}
+
+
+@pytest.fixture
+def annotated(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    path = copy / "sentences.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["considerations"], row["arguably"] = ANNOTATION.get(row["sentence_id"], ("none", ""))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("CONSIDERATIONS_DATA", str(copy))
+    return copy
+
+
+def test_quote_counts_for_what_its_own_sentence_bears_on(annotated):
+    result = check_evidence("Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages", "economy")
+    assert result.found and result.about and not result.arguable
+    assert result.sentence_ids == ("brotherhood-commentary-s023",)
+    assert result.considerations == ("economy", "us_west_imf")
+    assert result.reason == "Found in the “Brotherhood” commentary, in a sentence about The economy."
+
+
+def test_same_paragraph_is_not_enough(annotated):
+    # s073 (the Durand Line) sits in the paragraph with s074 (the economy)
+    result = check_evidence("The Durand Line issue may also have some, albeit limited, impact.", "economy")
+    assert result.found and result.about is False
+    assert result.considerations == ("durand_line",)
+    assert result.reason == ("Found in the IESS analysis, but its sentence is about The Durand Line, "
+                             "not The economy.")
+
+
+def test_keyword_is_not_enough(annotated):
+    # "economic" in the quote, but the sentence bears on nothing (annotated none here)
+    result = check_evidence("Economic factors in Pakistan’s recognition of the Taliban are complex", "economy")
+    assert result.found and result.about is False and result.considerations == ()
+    assert "bears on none of the considerations, so not on The economy" in result.reason
+
+
+def test_arguable_sentence_is_accepted_and_flagged(annotated):
+    result = check_evidence("recognizing a regime like the Taliban’s could be tantamount to economic suicide", "us_west_imf")
+    assert result.found and result.about and result.arguable
+    assert result.arguably == ("us_west_imf",) and result.considerations == ("economy",)
+    assert "only arguably" in result.reason
+
+
+def test_quote_in_the_other_article_is_named(annotated):
+    result = check_evidence("Pakistan’s economy is in the ICU, heavily dependent", "economy", source="iess-analysis")
+    assert not result.found and result.about is False and result.source == "brotherhood-commentary"
+    assert result.reason.startswith("Found, but in the “Brotherhood” commentary, not in the IESS analysis")
+
+
+def test_not_found_names_the_closest_sentence(annotated):
+    result = check_evidence("Pakistan’s economy is in intensive care, heavily dependent", "economy",
+                            source="brotherhood-commentary")
+    assert not result.found and result.about is False
+    assert result.reason.startswith("Not found word for word in the “Brotherhood” commentary")
+    assert result.closest_passage.startswith("Pakistan’s economy is in the ICU")
+
+
+def test_spanning_quote_counts_where_it_quotes_four_words(annotated):
+    # s073 (the Durand Line) and s074 (the economy) follow each other in one paragraph
+    both = "some, albeit limited, impact. Meanwhile, economic factors could serve"
+    result = check_evidence(both, "durand_line")
+    assert result.sentence_ids == ("iess-analysis-s073", "iess-analysis-s074")
+    assert result.considerations == ("durand_line", "economy") and result.about
+    # only three words of s073: only s074 counts
+    tail = "albeit limited, impact. Meanwhile, economic factors could serve"
+    result = check_evidence(tail, "durand_line")
+    assert result.sentence_ids == ("iess-analysis-s073", "iess-analysis-s074")
+    assert result.considerations == ("economy",) and result.about is False
+
+
+def test_no_consideration_asked_reports_what_the_sentence_bears_on(annotated):
+    result = check_evidence("calling the Taliban their brothers")
+    assert result.found and result.about is None and result.considerations == ("brotherhood_2021",)
+    assert result.reason == "Found in the “Brotherhood” commentary, in a sentence that bears on The 2021 “brotherhood”."
+    as_json = result.to_dict()
+    assert as_json["sentence_ids"] == ["brotherhood-commentary-s003"] and as_json["about"] is None
+
+
+def test_ellipsis_quote_counts_only_its_quoted_sentences(annotated):
+    # fragments from s003 and s004 of one paragraph; the omitted text is not quoted
+    quote = "Several hardline leaders in Pakistan … that very Pakistan is silent"
+    result = check_evidence(quote, "brotherhood_2021")
+    assert result.found and result.about
+    assert result.sentence_ids == ("brotherhood-commentary-s003", "brotherhood-commentary-s004")
 
 
 # --- properties -------------------------------------------------------------------
@@ -96,7 +327,7 @@ def test_unknown_source():
 _TOKEN = re.compile(r"\S+")
 _DASHES = ["-", "\u2013", "\u2014", " - ", " \u2014 "]
 _APOS = ["'", "\u2019", "\u2018"]
-_DQUOTES = ['"', "\u201c", "\u201d"]
+_DQUOTES = ['"', "\u201c", "\u201d", ""]
 # Words in neither article, so a replacement cannot accidentally make another real quote.
 _FOREIGN_WORDS = ["zebra", "volcano", "tulip", "saxophone", "glacier", "pancake"]
 
@@ -112,9 +343,7 @@ def runs(draw):
     tokens = list(_TOKEN.finditer(para))
     i = draw(st.integers(0, len(tokens) - 4))
     j = draw(st.integers(i + 3, min(len(tokens) - 1, i + 30)))
-    run = para[tokens[i].start() : tokens[j].end()]
     assume(sum(len(re.findall(r"\w+", t.group())) > 0 for t in tokens[i : j + 1]) >= 4)
-    assume("…" not in run)  # an ellipsis in a quote means omitted text, tested above
     return sid, offset + tokens[i].start(), offset + tokens[j].end()
 
 
@@ -128,7 +357,9 @@ def perturb(draw, text):
         elif ch in "'\u2019\u2018":
             out.append(draw(st.sampled_from(_APOS)))
         elif ch in '"\u201c\u201d':
-            out.append(draw(st.sampled_from(_DQUOTES)))
+            out.append(draw(st.sampled_from(_DQUOTES)))  # inner quotation marks changed or dropped
+        elif ch in ",;:":
+            out.append(draw(st.sampled_from([ch, ""])))
         elif ch.isalpha():
             out.append(ch.upper() if draw(st.booleans()) else ch.lower())
         else:
@@ -136,21 +367,25 @@ def perturb(draw, text):
     return "".join(out)
 
 
+def _words_of(text):
+    return [w.text for w in words(text)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_property_perturbed_run_is_found_at_its_offsets(data):
+def test_property_perturbed_run_is_found_at_its_words(data):
     sid, start, end = data.draw(runs())
     body = SOURCES[sid].body
     run = body[start:end]
     quote = perturb(data.draw, run)
     m = verify_quote(quote)
     assert m.found, (sid, run, quote)
-    assert normalise(body[m.start : m.end])[0] == normalise(run)[0]
+    assert _words_of(body[m.start : m.end]) == _words_of(run)
     if m.source == sid:
-        assert m.start <= start  # the leftmost occurrence
-        folded_body = normalise(body)[0]
-        if folded_body.count(normalise(run)[0]) == 1:
-            assert (m.start, m.end) == (start, end)
+        first, last = words(run)[0], words(run)[-1]
+        assert m.start <= start + first.start  # the leftmost occurrence
+        if " ".join(_words_of(body)).count(" ".join(_words_of(run))) == 1:
+            assert (m.start, m.end) == (start + first.start, start + last.end)
     assert verify_quote(quote, source=sid).found
 
 
@@ -159,9 +394,26 @@ def test_property_perturbed_run_is_found_at_its_offsets(data):
 def test_property_run_with_one_word_replaced_is_not_found(data):
     sid, start, end = data.draw(runs())
     run = SOURCES[sid].body[start:end]
-    words = list(re.finditer(r"[A-Za-z]+", run))
-    w = data.draw(st.sampled_from(words))
+    found = list(re.finditer(r"[A-Za-z]+", run))
+    w = data.draw(st.sampled_from(found))
     replacement = data.draw(st.sampled_from(_FOREIGN_WORDS))
     changed = run[: w.start()] + replacement + run[w.end() :]
     quote = perturb(data.draw, changed)
     assert not verify_quote(quote).found, (run, quote)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_property_any_text_is_either_unusable_or_answered(text):
+    try:
+        result = check_evidence(text)
+    except UnusableQuote as error:
+        assert str(error)
+        return
+    assert result.reason and (result.found or result.about is None)
+
+
+def test_normalise_maps_folded_characters_back():
+    folded, where = normalise("  ẞtraße – “Kabul”\n")
+    assert folded == "sstrasse-\"kabul\""
+    assert len(where) == len(folded) and where[0] == 2
