@@ -32,8 +32,9 @@ from considerations.paths import data_dir
 
 KINDS = ("heading", "sentence")
 NONE = "none"  # the explicit "bears on no consideration" annotation
-# Until every sentence is annotated, an empty `considerations` cell is reported only when asked.
-REQUIRE_ANNOTATION = False
+# Every sentence carries an annotation ("none" counts); loading tolerates gaps (a new
+# article's skeleton), validation does not.
+REQUIRE_ANNOTATION = True
 
 SCHEMA = Schema(
     "sentences.csv",

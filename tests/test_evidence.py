@@ -417,3 +417,33 @@ def test_normalise_maps_folded_characters_back():
     folded, where = normalise("  ẞtraße – “Kabul”\n")
     assert folded == "sstrasse-\"kabul\""
     assert len(where) == len(folded) and where[0] == 2
+
+
+# --- agreement with the hand-judged cases (tests/cases/evidence_judgements.csv) -----------------
+
+TRAPS = {"keyword_trap", "same_paragraph_trap"}
+
+
+def _verdict(case) -> tuple[str, str]:
+    try:
+        result = check_evidence(case["quote"], case["consideration_id"] or None, case["source_id"] or None)
+    except UnusableQuote as error:
+        return "reject", f"unusable: {error}"
+    return ("accept" if result.found and result.about is not False else "reject"), result.reason
+
+
+def test_agreement_with_judged_cases():
+    with open(ROOT / "tests" / "cases" / "evidence_judgements.csv", encoding="utf-8", newline="") as f:
+        cases = list(csv.DictReader(f))
+    assert len(cases) >= 100
+    disagreements = []
+    for case in cases:
+        verdict, reason = _verdict(case)
+        if verdict != case["expected"]:
+            disagreements.append(f"{case['kind']}: expected {case['expected']}, got {verdict}: "
+                                 f"{case['quote'][:80]!r} ({case['consideration_id']}): {reason}")
+    agreement = 1 - len(disagreements) / len(cases)
+    print(f"agreement with {len(cases)} judged cases: {agreement:.1%}")
+    trap_accepted = [d for d in disagreements if d.split(":")[0] in TRAPS and "got accept" in d]
+    assert not trap_accepted, "\n".join(trap_accepted)
+    assert agreement >= 0.95, "\n".join(disagreements)
