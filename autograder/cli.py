@@ -12,7 +12,7 @@ from pathlib import Path
 # uses. Without the module jsonschema simply skips that format.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from autograder.commands import check_evidence, export, feedback, grade, release, sources, validate_data, verify_quote
+from autograder.commands import assign, check_evidence, export, feedback, grade, release, sources, validate_data, verify_quote
 
 VERBS = {
     "sources": sources,
@@ -23,6 +23,7 @@ VERBS = {
     "feedback": feedback,
     "export": export,
     "release": release,
+    "assign": assign,
 }
 
 

@@ -111,3 +111,13 @@ def reading_directions_key(items, source_id: str) -> Key:
         else:
             value[cid] = NOT_DISCUSSED
     return Key(value=value, cite=tuple(cite))
+
+
+def load_solutions(assignment: str, course_dir: Path) -> dict[str, str]:
+    """Question id -> model answer (code for auto-graded questions, Markdown for written ones),
+    from `SOLUTIONS` in the assignment's key file; `autograder assign` writes them into the notebook."""
+    path = Path(course_dir) / "keys" / f"{assignment}.py"
+    solutions = getattr(_load_module(path), "SOLUTIONS", None)
+    if not isinstance(solutions, dict):
+        raise ValueError(f"{path} must define SOLUTIONS = {{question id: model answer}}")
+    return solutions

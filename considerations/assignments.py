@@ -13,8 +13,8 @@ Ordering items are listed alphabetically, never in the answer's order, and the
 ids of items to order must not encode their position (claim ids do: `comm-NN`
 follows the article's text, so passages are never ordered by claim id).
 
-`OPTION_TEXTS` gives the wording of the multiple-choice options that are
-letters; the notebooks print it and the feedback refers to it.
+`OPTION_TEXTS` gives the wording of multiple-choice options (and of labels that need
+one); `autograder assign` prints it under the prompt and the feedback refers to it.
 """
 
 from __future__ import annotations
@@ -373,6 +373,7 @@ OPTION_TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "c": "Nothing needs explaining: with these values the IESS analysis's net pressure is negative, as its conclusion is.",
             "d": "The IESS analysis gives no directions or weights, so the model says nothing about it.",
         },
+        "q7_expected_outcomes": OUTCOME_TEXTS,  # the labels' meaning, shown with the prompt
         "q8_best_supported": OUTCOME_TEXTS,
     },
 }

@@ -130,46 +130,10 @@ def _casefold_match(value: Any, choices: tuple[str, ...]) -> Any:
     return value
 
 
-def _load_sentences():
-    try:
-        from considerations.sentences import load_sentences
-    except ImportError:  # TRANSITIONAL until considerations/sentences.py lands
-        import pandas as pd
-
-        from considerations.paths import data_dir
-        return pd.read_csv(data_dir() / "sentences.csv", keep_default_na=False)
-    return load_sentences()
-
-
 def _check_evidence(quote: str, consideration: str | None, source: str | None):
-    try:
-        from considerations.evidence import check_evidence
+    from considerations.evidence import check_evidence
 
-        return check_evidence(quote, consideration=consideration, source=source)
-    except ImportError:  # TRANSITIONAL until check_evidence lands: the claims sharing the quote's sentences
-        return _check_evidence_by_claims(quote, consideration, source)
-
-
-def _check_evidence_by_claims(quote, consideration, source):
-    from types import SimpleNamespace
-
-    from considerations.data import load_claims
-    from considerations.evidence import verify_quote
-    from considerations.paths import data_dir
-
-    match = verify_quote(quote, source=source)
-    if not match.found:
-        return SimpleNamespace(found=False, source=None, sentence_ids=[], considerations=[], about=False,
-                               arguable=False, closest_passage=match.closest_passage)
-    sentences = _load_sentences()
-    mine = sentences[(sentences["source_id"] == match.source) & (sentences["start"].astype(int) < match.end)
-                     & (sentences["end"].astype(int) > match.start)]
-    ids = [str(s) for s in mine["sentence_id"]]
-    by_claim = _claim_sentences(str(data_dir()))
-    claims = load_claims().set_index("claim_id")
-    about = sorted({str(claims.at[c, "consideration_id"]) for c, s in by_claim.items() if set(s) & set(ids)})
-    return SimpleNamespace(found=True, source=match.source, sentence_ids=ids, considerations=about,
-                           about=consideration in about, arguable=False, closest_passage=None)
+    return check_evidence(quote, consideration=consideration, source=source)
 
 
 @lru_cache(maxsize=4)
@@ -177,7 +141,9 @@ def _claim_sentences(data_folder: str) -> dict[str, list[str]]:
     """Claim id -> ids of the article sentences its quote lies in."""
     from considerations.data import load_claims
     from considerations.evidence import verify_quote
-    sentences = _load_sentences()
+    from considerations.sentences import load_sentences
+
+    sentences = load_sentences()
     out = {}
     for claim in load_claims().itertuples():
         match = verify_quote(claim.quote, source=str(claim.source_id))
@@ -543,7 +509,7 @@ class Evidence(Question):
         return []
 
     def score(self, answer, key):
-        from considerations.evidence import UnusableQuote, verify_quote
+        from considerations.evidence import UnusableQuote
 
         topic = self.consideration_id.replace("_", " ")
         where = "that article" if self.source_id else "the articles"
@@ -564,35 +530,31 @@ class Evidence(Question):
                 feedback.append(FeedbackItem(
                     label, False, f"{label} is in the text, but its sentence is about {said}, not {topic}", sentences))
                 continue
-            match = verify_quote(quote, source=found.source)
-            if any(src == match.source and not (match.end <= s or e <= match.start) for src, s, e in taken):
+            if any(src == found.source and not (found.end <= s or e <= found.start) for src, s, e in taken):
                 feedback.append(FeedbackItem(label, False, f"{label} overlaps a passage you already quoted; it counts once",
                                              sentences))
                 continue
-            taken.append((match.source, match.start, match.end))
+            taken.append((found.source, found.start, found.end))
             feedback.append(FeedbackItem(label, True, f"{label} is verbatim and about {topic}", sentences))
         counted = min(len(taken), self.min_quotes)
         return self.points * counted / self.min_quotes, feedback
 
     def examples(self, key):
-        """Right: quotes of claims on the consideration that sentence-level checking accepts."""
-        from considerations.data import load_claims
+        """Right: whole sentences that bear on the consideration; wrong: real sentences that do not."""
+        from considerations.sentences import load_sentences
 
-        claims = load_claims()
-        mine = claims[claims["consideration_id"] == self.consideration_id]
+        table = load_sentences()
+        table = table[(table["kind"] == "sentence") & (table["text"].str.split().str.len() >= 4)]
         if self.source_id:
-            mine = mine[mine["source_id"] == self.source_id]
-        good = []
-        for quote in mine["quote"]:
-            check = _check_evidence(quote, self.consideration_id, self.source_id)
-            used = {s for g in good for s in _check_evidence(g, None, self.source_id).sentence_ids}
-            if check.found and (check.about or check.arguable) and not set(check.sentence_ids) & used:
-                good.append(quote)
-            if len(good) == self.min_quotes:
-                break
-        return Examples(right=[good] if len(good) == self.min_quotes else [],
-                        wrong=[["these words are not in any article"] * self.min_quotes],
-                        malformed=[None, "one string", [1, 2]])
+            table = table[table["source_id"] == self.source_id]
+        cid = self.consideration_id
+        clearly = [str(t) for t, c in zip(table["text"], table["considerations"]) if cid in c]
+        unrelated = [str(t) for t, c, a in zip(table["text"], table["considerations"], table["arguably"])
+                     if cid not in c and cid not in a]
+        n = self.min_quotes
+        return Examples(right=[clearly[:n]] if len(clearly) >= n else [],
+                        wrong=[unrelated[:n]] if len(unrelated) >= n else [],
+                        malformed=[None, "one string", [1, 2], ["these words are not in any article at all"] * n])
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,12 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
+from autograder.commands.assign import build_notebook, wheel_name
 from autograder.keys import Key, load_keys
 from autograder.scoring import MISSING, score_answer, score_assignment
-from considerations import load_claims, load_considerations, load_readings, load_sources, load_timeline, verify_quote
+from considerations import load_claims, load_considerations, load_readings, load_sources, load_timeline
 from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEXTS, question
+from considerations.sentences import load_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -50,6 +52,10 @@ FABRICATED = "Pakistan has decided to recognise the Taliban government next week
 
 # ---------------------------------------------------------------- helpers
 
+def messages(result) -> str:
+    return " ".join(f.message for f in result.feedback)
+
+
 def source_path(assignment: str) -> Path:
     return EXERCISES / "source" / assignment / f"{assignment}.ipynb"
 
@@ -67,7 +73,7 @@ def by_grade_id(nb) -> dict[str, int]:
 
 
 def auto_questions(assignment: str):
-    return [q for q in ASSIGNMENTS[assignment] if q.kind != "free_text"]
+    return [q for q in ASSIGNMENTS[assignment] if q.auto_graded]
 
 
 def auto_points(assignment: str) -> float:
@@ -84,57 +90,30 @@ def first_label(value):
 
 
 def right_answer(q, key: Key | None):
-    """A right answer built from the key (evidence: quotes of claims on the consideration)."""
-    if q.kind == "classification":
-        return {k: first_label(v) for k, v in key.value.items()}
-    if q.kind == "ordering":
-        return list(key.value)
-    if q.kind in ("multiple_choice", "number"):
-        return key.value
-    if q.kind == "weights":
-        return {item: 5 for item in q.items}
-    if q.kind == "evidence":
-        return on_topic_quotes(q, q.min_quotes)
-    raise ValueError(q.kind)
-
-
-def _paragraph(quote: str, source: str) -> tuple[str, int]:
-    match = verify_quote(quote, source=source)
-    body = load_sources()[source].body
-    return source, body.rfind("\n", 0, match.start) + 1
+    """A right answer from the question type's own generator."""
+    return q.examples(key).right[0]
 
 
 def on_topic_quotes(q, n: int) -> list[str]:
-    """Quotes of n claims on the question's consideration, from n different paragraphs."""
-    claims = load_claims()
-    mine = claims[claims["consideration_id"] == q.consideration_id]
-    if q.source_id:
-        mine = mine[mine["source_id"] == q.source_id]
-    quotes, seen = [], set()
-    for row in mine.itertuples():
-        where = _paragraph(row.quote, str(row.source_id))
-        if where not in seen:
-            seen.add(where)
-            quotes.append(str(row.quote))
-    assert len(quotes) >= n, f"{q.qid}: only {len(quotes)} passages carry a claim on {q.consideration_id}"
-    return quotes[:n]
+    """n whole sentences, from different sentences, that bear on the question's consideration."""
+    rows = _sentences(q, on_topic=True)
+    assert len(rows) >= n, f"{q.qid}: only {len(rows)} sentences bear on {q.consideration_id}"
+    return rows[:n]
 
 
 def off_topic_quotes(q, n: int) -> list[str]:
-    """Real quotes from paragraphs that carry no claim on the question's consideration."""
-    claims = load_claims()
-    topical = {
-        _paragraph(r.quote, str(r.source_id))
-        for r in claims[claims["consideration_id"] == q.consideration_id].itertuples()
-    }
-    quotes = []
-    for row in claims[claims["consideration_id"] != q.consideration_id].itertuples():
-        if q.source_id and row.source_id != q.source_id:
-            continue
-        if _paragraph(row.quote, str(row.source_id)) not in topical and row.quote not in quotes:
-            quotes.append(str(row.quote))
-    assert len(quotes) >= n
-    return quotes[:n]
+    """Real sentences of the article(s) that bear neither clearly nor arguably on the consideration."""
+    return _sentences(q, on_topic=False)[:n]
+
+
+def _sentences(q, on_topic: bool) -> list[str]:
+    table = load_sentences()
+    table = table[(table["kind"] == "sentence") & (table["text"].str.split().str.len() >= 6)]
+    if q.source_id:
+        table = table[table["source_id"] == q.source_id]
+    bears = table.apply(lambda r: q.consideration_id in r["considerations"] or q.consideration_id in r["arguably"],
+                        axis=1)
+    return [str(t) for t in table[bears == on_topic]["text"]]
 
 
 def known_ids() -> set[str]:
@@ -188,11 +167,6 @@ def test_bank_shape(assignment):
     assert numbers == list(range(1, len(qs) + 1)), "questions are numbered q1, q2, ... in order"
     kinds = {q.kind for q in qs}
     assert "free_text" in kinds and len(kinds) >= 4
-
-
-def test_every_kind_is_used_somewhere():
-    kinds = {q.kind for qs in ASSIGNMENTS.values() for q in qs}
-    assert kinds == {"multiple_choice", "classification", "ordering", "evidence", "number", "weights", "free_text"}
 
 
 @pytest.mark.parametrize("assignment", NAMES)
@@ -260,8 +234,8 @@ def test_source_notebook_layout(assignment):
     code = [c for c in nb.cells if c.cell_type == "code"]
     setup = code[0]
     assert meta(setup) == {"grade": False, "solution": False, "locked": True, "grade_id": "setup", "schema_version": 3}
-    assert "from considerations.questions import Checker" in setup.source
-    assert "except ImportError:" in setup.source and "pip install pakistan-taliban-recognition-" in setup.source
+    assert "from considerations.checks import Checker" in setup.source
+    assert "except ImportError:" in setup.source and f"pip install {wheel_name()} " in setup.source
     assert setup.source.rstrip().endswith(f'check = Checker("{assignment}")')
 
 
@@ -313,6 +287,17 @@ def test_notebook_cells_match_the_bank(assignment):
 
 
 @pytest.mark.parametrize("assignment", NAMES)
+def test_source_notebook_is_generated_from_the_bank_outline_and_keys(assignment):
+    """No drift: the committed notebook is exactly what `autograder assign` writes."""
+    generated = build_notebook(assignment, EXERCISES, link_from=source_path(assignment).parent)
+    committed = source_path(assignment).read_text(encoding="utf-8")
+    assert nbformat.writes(generated) + "\n" == committed, (
+        f"{assignment}: the source notebook differs from its definition; run `autograder assign {assignment}` "
+        "(edit considerations/assignments.py, exercises/outlines/ or the keys' SOLUTIONS, never the notebook)"
+    )
+
+
+@pytest.mark.parametrize("assignment", NAMES)
 def test_helper_cells_are_read_only(assignment):
     nb = read(source_path(assignment))
     answer_ids = {f"{q.qid}_answer" for q in ASSIGNMENTS[assignment]}
@@ -331,7 +316,7 @@ def test_keys_load_and_fit_the_bank(assignment):
     ks = keys(assignment)
     claim_ids = set(load_claims()["claim_id"])
     for q in auto_questions(assignment):
-        if q.kind in ("evidence", "weights"):
+        if not q.needs_key:
             assert q.qid not in ks
             continue
         key = ks[q.qid]
@@ -390,7 +375,7 @@ def check_release_strips_solutions(course: Path, assignment: str) -> None:
     )
     index, source_index = by_grade_id(release), by_grade_id(source)
     for q in ASSIGNMENTS[assignment]:
-        if q.kind == "free_text":
+        if not q.auto_graded:
             assert release.cells[index[q.qid]].source == "YOUR ANSWER HERE"
             model = source.cells[source_index[q.qid]].source
             for sentence in re.split(r"(?<=[.:;])\s+", model):
@@ -433,10 +418,10 @@ def test_solutions_score_full_marks(assignment, tmp_path):
     answers, _ = execute_answers(read(source_path(assignment)), tmp_path, allow_errors=False, assignment=assignment)
     results = score_assignment(assignment, answers, keys(assignment))
     for r in results:
-        if r.kind == "free_text":
+        if not question(assignment, r.qid).auto_graded:
             assert r.status == "pending_manual"
         else:
-            assert r.status == "correct", (r.qid, r.message)
+            assert r.status == "right", (r.qid, messages(r))
     assert sum(r.score for r in results) == pytest.approx(auto_points(assignment))
 
 
@@ -462,7 +447,7 @@ def test_classification_one_item_wrong(assignment, qid):
     n = len(q.items)
     assert result.status == "partial"
     assert result.score == pytest.approx(q.points * (n - 1) / n, abs=1e-4)
-    assert item in result.message
+    assert [f.item for f in result.feedback if not f.ok] == [item]
 
 
 @pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "ordering"])
@@ -494,8 +479,8 @@ def test_evidence_real_off_topic_and_fabricated(assignment, qid):
     answer = good + off + [FABRICATED]
     result = _score(assignment, qid, answer)
     assert result.score == pytest.approx(q.points / q.min_quotes, abs=1e-4)
-    assert "not about" in result.message and "quote 3 is not in" in result.message
-    assert _score(assignment, qid, on_topic_quotes(q, q.min_quotes)).status == "correct"
+    assert "its sentence is about" in messages(result) and "quote 3 is not in" in messages(result)
+    assert _score(assignment, qid, on_topic_quotes(q, q.min_quotes)).status == "right"
     # The same passage twice counts once.
     assert _score(assignment, qid, good * q.min_quotes).score == pytest.approx(q.points / q.min_quotes, abs=1e-4)
 
@@ -529,15 +514,15 @@ def test_multiple_choice_wrong_options_score_zero_with_feedback(assignment, qid)
     for option in q.options:
         result = score_answer(q, option, key)
         if option == key.value:
-            assert result.status == "correct"
+            assert result.status == "right"
         else:
-            assert result.score == 0 and result.message == key.option_feedback[option]
+            assert result.score == 0 and messages(result) == key.option_feedback[option]
 
 
 @pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "number"])
 def test_numbers_with_tolerance(assignment, qid):
     key = keys(assignment)[qid]
-    assert _score(assignment, qid, round(float(key.value), 2)).status == "correct"  # "to two decimals" is enough
+    assert _score(assignment, qid, round(float(key.value), 2)).status == "right"  # "to two decimals" is enough
     assert _score(assignment, qid, float(key.value) + 0.02).score == 0
     assert _score(assignment, qid, MISSING).status == "missing"
 
@@ -551,7 +536,7 @@ def test_numbers_worked_examples():
 
 def test_weights_any_well_formed_answer_scores():
     q = question("weighing_the_factors", "q1_weights")
-    assert score_answer(q, {i: 0 for i in q.items}, None).status == "correct"
+    assert score_answer(q, {i: 0 for i in q.items}, None).status == "right"
     assert score_answer(q, {i: 11 for i in q.items}, None).score == 0
 
 
@@ -575,13 +560,13 @@ def test_question_about_one_article_takes_that_articles_reading(assignment, iess
     differ = [i for i in q.items if comm_reading[i] != iess_reading[i]]
     assert differ, "the test needs items where the articles' readings differ"
     # The commentary's reading gets full marks on the commentary question ...
-    assert _score(assignment, comm_qid, comm_reading).status == "correct"
+    assert _score(assignment, comm_qid, comm_reading).status == "right"
     # ... the IESS reading does not, item by item where they differ ...
     result = _score(assignment, comm_qid, dict(iess_reading))
     assert result.score == pytest.approx(q.points * (len(q.items) - len(differ)) / len(q.items), abs=1e-4)
     # ... and the other way round on the IESS question.
-    assert _score(assignment, iess_qid, dict(iess_reading)).status == "correct"
-    assert _score(assignment, iess_qid, comm_reading).status != "correct"
+    assert _score(assignment, iess_qid, dict(iess_reading)).status == "right"
+    assert _score(assignment, iess_qid, comm_reading).status != "right"
 
 
 def test_commentary_economy_differs_from_iess():
@@ -590,7 +575,7 @@ def test_commentary_economy_differs_from_iess():
     assert dc["q1_iess_domestic"].value["economy"] == "toward"
     assert dc["q2_commentary_domestic"].value["economy"] == "against"
     answer = dict(dc["q2_commentary_domestic"].value)
-    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "correct"
+    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "right"
     answer["economy"] = "toward"
     assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "partial"
 

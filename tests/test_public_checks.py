@@ -2,7 +2,10 @@
 
 - For every auto-graded question, a right answer and a different, well-formed wrong
   answer get the same output from `check()`.
-- Malformed answers are refused with a message about the form.
+- Malformed answers are refused with one short message about the form, and Jupyter shows
+  that message without a traceback through the library.
+- Quotes: a near miss shows the closest passage, a quote from the other article says so,
+  overlapping quotes are flagged, and the rule for leaving words out is stated.
 - The checks work without the instructor's side: with `autograder` unimportable.
 - The student's package, `considerations/`, holds nothing of `exercises/keys/`.
 """
@@ -14,62 +17,30 @@ import contextlib
 import io
 import sys
 import tomllib
-from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
+from helpers.answers import key_of, malformed, right, wrong
 
-from autograder.keys import load_keys
-from considerations import load_claims, load_sources, verify_quote
 from considerations.assignments import ASSIGNMENTS
-from considerations.questions import Checker
+from considerations.checks import Checker
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 PACKAGE = ROOT / "considerations"
-AUTO = [(a, q.qid) for a, qs in ASSIGNMENTS.items() for q in qs if q.kind != "free_text"]
-
-
-@cache
-def keys(assignment: str):
-    return load_keys(assignment, EXERCISES)
-
-
-def _passage(quote: str, source: str) -> tuple[str, int]:
-    match = verify_quote(quote, source=source)
-    return source, load_sources()[source].body.rfind("\n", 0, match.start) + 1
-
-
-def _quotes(q, on_topic: bool) -> list[str]:
-    """min_quotes real quotes from the article(s): on the question's consideration, or from passages off it."""
-    claims = load_claims()
-    if q.source_id:
-        claims = claims[claims["source_id"] == q.source_id]
-    topical = {_passage(r.quote, str(r.source_id)) for r in claims[claims["consideration_id"] == q.consideration_id].itertuples()}
-    rows = claims[(claims["consideration_id"] == q.consideration_id) == on_topic]
-    quotes = [str(r.quote) for r in rows.itertuples() if (_passage(r.quote, str(r.source_id)) in topical) == on_topic]
-    return quotes[: q.min_quotes]
+AUTO = [(a, q.qid) for a, qs in ASSIGNMENTS.items() for q in qs if q.auto_graded]
+BROTHERS = "Several hardline leaders in Pakistan began calling the Taliban their brothers"
 
 
 def right_and_wrong(assignment: str, q):
-    key = keys(assignment).get(q.qid)
-    if q.kind == "classification":
-        right = {k: (v[0] if isinstance(v, tuple) else v) for k, v in key.value.items()}
-        wrong = {k: next(label for label in q.labels if label != v) for k, v in right.items()}
-    elif q.kind == "ordering":
-        right, wrong = list(key.value), list(reversed(key.value))
-    elif q.kind == "multiple_choice":
-        right, wrong = key.value, next(o for o in q.options if o != key.value)
-    elif q.kind == "number":
-        right, wrong = key.value, key.value + 1
-    elif q.kind == "evidence":
-        right, wrong = _quotes(q, True), _quotes(q, False)
-    elif q.kind == "weights":
-        right, wrong = {i: 7 for i in q.items}, {i: 2.5 for i in q.items}
-    else:
-        raise ValueError(q.kind)
-    assert right != wrong
-    return right, wrong
+    good = right(assignment, q)
+    bad = wrong(assignment, q)
+    if bad is None:  # every well-formed answer is right (weights): any other well-formed one
+        bad = q.examples(key_of(assignment, q)).right[-1] if len(q.examples(key_of(assignment, q)).right) > 1 \
+            else {i: 2.5 for i in q.items}
+    assert good != bad
+    return good, bad
 
 
 def run_check(checker: Checker, qid: str, answer) -> tuple[str, str]:
@@ -88,9 +59,9 @@ def run_check(checker: Checker, qid: str, answer) -> tuple[str, str]:
 def test_check_output_is_the_same_for_right_and_wrong_answers(assignment, qid):
     checker = Checker(assignment)
     q = checker.questions[qid]
-    right, wrong = right_and_wrong(assignment, q)
-    right_out, right_err = run_check(checker, qid, right)
-    wrong_out, wrong_err = run_check(checker, qid, wrong)
+    good, bad = right_and_wrong(assignment, q)
+    right_out, right_err = run_check(checker, qid, good)
+    wrong_out, wrong_err = run_check(checker, qid, bad)
     assert right_err == "" and wrong_err == "", (right_err, wrong_err)
     assert "form OK" in right_out
     assert right_out == wrong_out
@@ -100,15 +71,54 @@ def test_check_output_is_the_same_for_right_and_wrong_answers(assignment, qid):
 def test_malformed_answers_are_refused_on_form_only(assignment, qid):
     checker = Checker(assignment)
     q = checker.questions[qid]
-    malformed = [None, 3.5 if q.kind != "number" else "3.5", {"not an item": 1}]
-    if q.kind == "number":
-        import numpy as np
-
-        malformed.append(np.int64(5))  # a pandas/numpy number must be converted with int()/float()
-    for answer in malformed:
+    for answer in malformed(assignment, q):
         out, err = run_check(checker, qid, answer)
         assert err.startswith("AnswerFormError:") and q.chapter in err, err
         assert "form needs fixing" in err and out == ""
+
+
+def test_a_numpy_number_passes_the_check():
+    checker = Checker("reading_the_sources")
+    out, err = run_check(checker, "q3_anonymous_count", np.int64(5))
+    assert err == "" and "form OK" in out
+    assert out == run_check(checker, "q3_anonymous_count", 5)[0]
+
+
+def test_jupyter_shows_the_message_without_a_library_traceback(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_cell('from considerations.checks import Checker\ncheck = Checker("domestic_considerations")')
+    shell.run_cell('check("q1_iess_domestic", {"durand-line": "none"})')
+    shown = capsys.readouterr()
+    text = shown.out + shown.err
+    assert "AnswerFormError" in text and "durand-line" in text and "missing key(s)" in text
+    assert "Traceback" not in text and "checks.py" not in text and "site-packages" not in text
+    assert len(text.strip().splitlines()) <= 8, text
+
+
+def test_a_near_miss_quote_shows_the_closest_passage_and_the_rule():
+    checker = Checker("reading_the_sources")
+    _, err = run_check(checker, "q6_brotherhood_evidence", [BROTHERS + " and more words here"] * 2)
+    assert "not found word for word" in err and "closest passage" in err
+    assert "brothers" in err.split("closest passage", 1)[1]
+    assert "..." in err or "…" in err, "the rule for leaving words out is stated"
+
+
+def test_a_quote_from_the_other_article_says_which_article_it_is_in():
+    checker = Checker("domestic_considerations")
+    iess = "economic factors could serve as a strong driver pushing Pakistan toward quicker recognition"
+    _, err = run_check(checker, "q9_economy_evidence_commentary", [iess, iess + "."])
+    assert "IESS analysis" in err and "not in the article this question asks about" in err
+
+
+def test_overlapping_quotes_are_flagged_at_check_time():
+    checker = Checker("reading_the_sources")
+    q = checker.questions["q6_brotherhood_evidence"]
+    first = right("reading_the_sources", q)[0]
+    part = " ".join(first.split()[:6])
+    _, err = run_check(checker, q.qid, [first, part])
+    assert "overlaps quote 1" in err
 
 
 def test_evidence_check_refuses_an_invented_quote_but_says_nothing_about_topic():
@@ -116,38 +126,21 @@ def test_evidence_check_refuses_an_invented_quote_but_says_nothing_about_topic()
     q = checker.questions["q9_outcome_evidence"]
     _, err = run_check(checker, q.qid, ["Pakistan will recognise the Taliban government next week, officials say"] * 3)
     assert "not found word for word" in err
-    out, err = run_check(checker, q.qid, _quotes(q, False))  # real quotes, off the topic: form is fine
+    out, err = run_check(checker, q.qid, wrong("weighing_the_factors", q))  # real quotes, off the topic: form is fine
     assert err == "" and "form OK" in out
 
 
 def test_checks_work_without_the_instructors_side(monkeypatch):
     """The public checks import nothing from autograder (where the keys are loaded)."""
+    answers = {(a, qid): right(a, ASSIGNMENTS[a][[q.qid for q in ASSIGNMENTS[a]].index(qid)]) for a, qid in AUTO}
     for name in [m for m in sys.modules if m == "autograder" or m.startswith("autograder.")]:
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "autograder", None)
     with pytest.raises(ImportError):
         import autograder.keys  # noqa: F401
-    for assignment, qid in AUTO:
-        checker = Checker(assignment)
-        q = checker.questions[qid]
-        if q.kind == "evidence":
-            continue  # covered above; its check reads only the article text
-        out, err = run_check(checker, qid, _well_formed(q))
+    for (assignment, qid), answer in answers.items():
+        out, err = run_check(Checker(assignment), qid, answer)
         assert err == "" and "form OK" in out
-
-
-def _well_formed(q):
-    if q.kind == "classification":
-        return {i: q.labels[0] for i in q.items}
-    if q.kind == "ordering":
-        return list(q.items)
-    if q.kind == "multiple_choice":
-        return q.options[0]
-    if q.kind == "number":
-        return 1
-    if q.kind == "weights":
-        return {i: 1 for i in q.items}
-    raise ValueError(q.kind)
 
 
 def _python_files(folder: Path) -> list[Path]:

@@ -122,3 +122,48 @@ KEYS = {
     "q6_border_measures": q6_border_measures,
     "q7_durand_link": q7_durand_link,
 }
+
+
+# Model answers that the key's value cannot give (computations, quotes, written answers). `autograder assign`
+# writes them into the source notebook; answers to the other questions are written from the key itself.
+SOLUTIONS = {
+    'q5_ttp_balance': """\
+claims_table = load_claims()
+ttp = claims_table[(claims_table["source_id"] == "iess-analysis") & (claims_table["consideration_id"] == "counterterrorism_ttp")]
+toward = int((ttp["direction"] == "toward").sum())
+against = int((ttp["direction"] == "against").sum())
+q5_ttp_balance = round(toward / (toward + against), 2)
+""",
+    'q8_economy_evidence_iess': """\
+q8_economy_evidence_iess = [
+    "economic factors could serve as a strong driver pushing Pakistan toward quicker recognition",
+    "increased economic interaction between Islamabad and Kabul could ultimately consolidate the Taliban’s position and increase the pressure on Pakistan to proceed more quickly with the official recognition",
+]
+""",
+    'q9_economy_evidence_commentary': """\
+q9_economy_evidence_commentary = [
+    "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages",
+    "recognizing a regime like the Taliban’s could be tantamount to economic suicide",
+]
+""",
+    'q10_ttp_puzzle': """\
+The IESS analysis holds two things at once. Counterterrorism, above all the TTP, is "Islamabad's foremost concern" at
+home (iess-75), and Pakistan keeps calling the terrorist bases in Afghanistan "permanent sources of concern"
+(iess-76); the TTP's long ties with the Afghan Taliban make the issue far more complex for Pakistan than ISKP is for
+Russia (iess-15, iess-17). But Pakistan's policy has moved through four periods, and in the current one Islamabad
+again separates the Afghan Taliban from the TTP, treating the TTP as a domestic problem while relations with Kabul are
+raised (iess-27, iess-28). If that holds, recognition "may not seem far-fetched, regardless of TTP's situation"
+(iess-30). The concern does not go away: it is moved out of the recognition question. Because the article also says
+it is unclear whether better relations will reach recognition (iess-29), and half of its directional claims on the
+TTP push each way, the reading is uncertain rather than toward.
+
+The commentary calls the same issue "the real root of the problem" (comm-11): the Taliban shelter TTP fighters, and
+Pakistan's own intelligence agencies, unnamed, admit the Taliban do nothing concrete against them (comm-14). It does
+not report the 2025 shift, perhaps because it was written earlier in the summer, perhaps because its story of a
+collapsing brotherhood has no room for it.
+
+The expulsions are a test. The IESS analysis lists them among the steps that make the Durand Line a real border
+(iess-42, iess-44); the commentary calls them retaliation over the TTP (comm-18). If they are retaliation, the TTP
+still drives Pakistan's policy toward Kabul, which fits the commentary; if they are border-building, they fit the
+IESS picture of problems handled at home. The articles give no independent evidence to settle it.""",
+}

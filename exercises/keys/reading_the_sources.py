@@ -121,3 +121,43 @@ KEYS = {
     "q5_loaded_language": q5_loaded_language,
     "q7_timeline": q7_timeline,
 }
+
+
+# Model answers that the key's value cannot give (computations, quotes, written answers). `autograder assign`
+# writes them into the source notebook; answers to the other questions are written from the key itself.
+SOLUTIONS = {
+    'q3_anonymous_count': """\
+claims_table = load_claims()
+commentary = claims_table[claims_table["source_id"] == "brotherhood-commentary"]
+q3_anonymous_count = int((commentary["voice"] == "anonymous_official").sum())
+""",
+    'q6_brotherhood_evidence': """\
+q6_brotherhood_evidence = [
+    "Several hardline leaders in Pakistan began calling the Taliban their “brothers,”",
+    "Pakistan’s “brotherhood” with the Taliban is on the verge of collapse",
+]
+""",
+    'q8_caution_evidence': """\
+q8_caution_evidence = [
+    "has reacted cautiously to this development",
+    "Pakistan has announced that the issue of officially recognizing the Taliban government is under review and assessment",
+]
+""",
+    'q9_which_witness': """\
+For Pakistan's official position the IESS analysis is the better witness. It names its source: Shafqat Ali Khan, the
+Foreign Office spokesperson, who called Russia's recognition a matter between two independent states (iess-04), and
+it reports that recognition is "under review and assessment" (iess-06). A named spokesperson's words can be checked
+against the Foreign Office's own record. The analysis is signed, dated 9 September 2025 and published by a think tank
+(an Iranian institute, which has a perspective of its own), and it keeps what Pakistan said apart from the author's
+interpretation.
+
+The commentary is unsigned and undated. Its official voices are "sources in Pakistan's foreign ministry", "officials"
+and "intelligence agencies" (comm-09, comm-33, comm-14), none named: five of its claims rest on anonymous officials.
+Its framing does work that its evidence does not: the headline says Islamabad "backtracks", the economy is "in the
+ICU" and recognition would be "economic suicide" (comm-22, comm-23), and the "brotherhood" frame turns caution into a
+story of betrayal and collapse.
+
+Still, the commentary adds what the analysis leaves out: the human cost of the expulsions, condemned by rights groups
+and the UN (comm-19), and the TTP grievance as Pakistan's officials voice it. I would take Pakistan's position from
+the IESS analysis, and read the commentary as a record of the mood and of what the analysis's strategic frame hides.""",
+}

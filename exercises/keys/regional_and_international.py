@@ -127,3 +127,59 @@ KEYS = {
     "q8_disagreement_kinds": q8_disagreement_kinds,
     "q9_external_share": q9_external_share,
 }
+
+
+# Model answers that the key's value cannot give (computations, quotes, written answers). `autograder assign`
+# writes them into the source notebook; answers to the other questions are written from the key itself.
+SOLUTIONS = {
+    'q6_russia_axis_evidence': """\
+q6_russia_axis_evidence = [
+    "a much larger strategic effort to create an alternative axis of states",
+    "balancing the growing China-Pakistan nexus in the region",
+]
+""",
+    'q7_us_constraint_evidence': """\
+q7_us_constraint_evidence = [
+    "any move to follow Moscow in recognizing the Taliban—without considering Washington’s stance—would likely carry heavy political consequences for Islamabad",
+    "Islamabad will likely wait for an international or regional consensus",
+]
+""",
+    'q8_disagreement_kinds': """\
+from considerations import load_disagreements
+
+readings = load_readings()
+q8_disagreement_kinds = {}
+for cid in load_disagreements()["consideration_id"].astype(str):
+    mine = readings[readings["consideration_id"] == cid]
+    directions = dict(zip(mine["source_id"].astype(str), mine["direction"].astype(str)))
+    if len(directions) < 2:
+        q8_disagreement_kinds[cid] = "one_article_silent"
+    elif directions["iess-analysis"] == directions["brotherhood-commentary"]:
+        q8_disagreement_kinds[cid] = "same_direction"
+    else:
+        q8_disagreement_kinds[cid] = "different_direction"
+""",
+    'q9_external_share': """\
+claims_table = load_claims()
+groups = load_considerations()[["consideration_id", "group"]]
+iess_claims = claims_table[claims_table["source_id"] == "iess-analysis"].merge(groups, on="consideration_id")
+q9_external_share = round(float(iess_claims["group"].isin(["regional", "international"]).mean()), 2)
+""",
+    'q10_between_two_orders': """\
+Pakistan depends on both orders: on China economically and on US and Western aid (iess-71, iess-72). China is its main
+partner and works to settle Pakistan–Taliban disputes; it is even closer to the Taliban, the first state to accept a
+Taliban ambassador's credentials, yet it has not recognised them, partly out of regard for Pakistan (iess-58 to
+iess-60). So China pulls Pakistan toward engagement without giving it a precedent to follow. India pulls in another
+way: Islamabad fears that staying estranged from the Taliban would push Afghanistan into India's orbit and undo the
+"strategic depth" it invested in (iess-62, iess-64), which argues for closer ties. Russia's recognition, read by some
+analysts as part of an anti-Western axis (iess-67), is an invitation Pakistan cannot take up alone: following Moscow
+"without considering Washington's stance" would carry heavy political costs (iess-73). That is why the IESS analysis
+expects Islamabad to "wait for an international or regional consensus—or at least recognition of the Taliban by
+several other countries" (iess-85).
+
+The commentary agrees on the constraint but states it more starkly: recognition "could isolate Pakistan on the
+international stage" and would be "economic suicide" given Pakistan's dependence on the IMF, the US and Europe
+(comm-21, comm-23). Its analysts see Russia balancing the China–Pakistan nexus (comm-28) rather than building a bloc
+with China, and it barely mentions India. The difference comes from genre and framing: a think tank reasoning about
+world order, against a news commentary that dramatises Pakistan's retreat and rests on anonymous officials.""",
+}

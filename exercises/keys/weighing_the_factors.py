@@ -116,3 +116,86 @@ KEYS = {
     "q7_expected_outcomes": q7_expected_outcomes,
     "q8_best_supported": q8_best_supported,
 }
+
+
+# Model answers that the key's value cannot give (computations, quotes, written answers). `autograder assign`
+# writes them into the source notebook; answers to the other questions are written from the key itself.
+SOLUTIONS = {
+    'q1_weights': """\
+q1_weights = {
+    "russian_recognition": 4,
+    "bilateral_thaw": 5,
+    "counterterrorism_ttp": 8,
+    "durand_line": 2,
+    "economy": 7,
+    "china": 6,
+    "india": 5,
+    "russia_axis": 2,
+    "us_west_imf": 9,
+    "refugees": 5,
+    "brotherhood_2021": 3,
+}
+""",
+    'q2_weights_justified': """\
+My heaviest weights are the US/West/IMF constraint (9) and counterterrorism and the TTP (8). The first is the one
+consideration both articles read the same way: the IESS analysis calls international considerations Pakistan's "main
+concern" (iess-83), and the commentary warns that recognition "could isolate Pakistan on the international stage"
+(comm-21). The TTP weighs heavily because both articles put it first at home (iess-75, comm-11), even though they
+disagree on which way it pushes.
+
+My lightest are the Durand Line (2) and Russia's alternative axis (2). The IESS analysis itself gives the Durand Line
+only "some, albeit limited, impact" (iess-77), and the axis is a frame some analysts put on Russia's move (iess-67),
+not something Pakistan must act on.
+
+I weigh the economy (7) like both articles ("major"), but I give the refugees more (5) than the IESS analysis's
+"background", because the commentary shows the expulsions deepening the rift and drawing the UN's condemnation
+(comm-19). These numbers say how much each consideration matters, not which way it pushes: the economy weighs 7
+whether, with the IESS analysis, it pushes toward recognition or, with the commentary, against it.""",
+    'q3_iess_net_pressure': """\
+readings = load_readings()
+pressure = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+q3_iess_net_pressure = int(pressure[readings["source_id"] == "iess-analysis"].sum())
+""",
+    'q4_commentary_net_pressure': """\
+readings = load_readings()
+pressure = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+q4_commentary_net_pressure = int(pressure[readings["source_id"] == "brotherhood-commentary"].sum())
+""",
+    'q5_swing_factor': """\
+readings = load_readings()
+readings["pressure"] = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+table = readings.pivot(index="consideration_id", columns="source_id", values="pressure").dropna()
+change = (table["brotherhood-commentary"] - table["iess-analysis"]).abs()
+q5_swing_factor = str(change.idxmax())
+""",
+    'q9_outcome_evidence': """\
+q9_outcome_evidence = [
+    "Pakistan’s need to maintain engagement and balance in its international relations dictates that it should not rush into recognizing the Taliban",
+    "Islamabad will likely wait for an international or regional consensus",
+    "Recognizing the Taliban could isolate Pakistan on the international stage",
+]
+""",
+    'q10_recommendation': """\
+My recommendation is that Pakistan should not recognise the Taliban government now, and my prediction is that it
+will wait: for a regional or international consensus, or for several other states to follow Russia first.
+
+The strongest case for recognising soon is the IESS analysis's own. Relations improved in 2025, with both ministers in
+Kabul and security and economic agreements signed (iess-08, iess-10); Islamabad now treats the TTP as a domestic
+problem (iess-27); and trade with China and Central Asia makes staying out costly, so economic factors could be "a
+strong driver" toward quicker recognition (iess-55, iess-78). With the book's values these readings add up to a
+positive net pressure of +7. But the same article says Pakistan's main concern lies elsewhere, in its international
+balance: following Moscow without regard for Washington would bring heavy political costs (iess-73, iess-83), so
+Pakistan "should not rush" (iess-84). The commentary points the same way in harsher words: recognition "could
+isolate Pakistan on the international stage" (comm-21), and anonymous officials say nothing will be decided until the
+Taliban protect Pakistan's interests (comm-33).
+
+The additive model hides this. It lets three pulls toward recognition outweigh one constraint, but the international
+constraint works like a condition: until it eases, the sum does not decide anything. Swapping a single reading, the
+economy, moves the IESS total by 14 points, which shows how fragile such a sum is.
+
+The sources matter too. The IESS analysis is a signed think-tank piece of September 2025 that names the Foreign Office
+spokesperson; the commentary is unsigned and undated, rests on anonymous officials and frames caution as collapse
+("economic suicide", the "brotherhood"). I rely on the analysis for Pakistan's position, and on the commentary for the
+rift that makes a quick step unlikely, above all the TTP and the expulsions of Afghan refugees (comm-11, comm-18).
+If several states in the region follow Russia, I would expect Pakistan to follow them rather than lead.""",
+}
