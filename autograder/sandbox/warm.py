@@ -1,28 +1,50 @@
-"""The warm sandbox's client: a long-lived bwrap running inside/forkserver.py."""
+"""The warm sandbox's client: a long-lived bwrap running inside/forkserver.py.
+
+The host keeps the job's data channels: for each notebook it makes the three pipes
+(job in, output, results), hands the sandbox's ends to the forkserver over a Unix
+socket (SCM_RIGHTS) and reads them itself, with the same caps and the same one
+deadline as a cold run (protocol.pump). The forkserver only starts the job and says
+when it ended. If the forkserver does not say so within a short grace after the
+deadline, the host kills the whole warm sandbox through its cgroup and starts a new
+one for the next notebook: a timeout costs the limit once, never a cold re-run.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import select
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+from autograder.sandbox import seccomp
 from autograder.sandbox.bwrap import INSIDE_MOUNT, SandboxUnavailable, base_command
-from autograder.sandbox.cold import SANDBOX_UID_BASE, kill, run_in_sandbox
-from autograder.sandbox.protocol import DEFAULT_LIMITS, Limits, RunResult, job_payload, parse_result
+from autograder.sandbox.cgroups import SandboxCgroup
+from autograder.sandbox.cold import kill, run_in_sandbox
+from autograder.sandbox.protocol import (DEFAULT_LIMITS, NOT_ENDED, JobReader, Limits, RunResult, job_payload,
+                                         pump)
+from autograder.sandbox.uids import lease_uid
+
+GRACE_SECONDS = 3.0  # how long after the deadline the forkserver has to report the job killed
+WARM_BASELINE_BYTES = 1_000_000_000  # the forkserver's own memory before it is measured (imports)
+WARM_OVERHEAD_PROCESSES = 8  # bwrap, its init, the forkserver and a job's helper
 
 
 class WarmSandbox:
     """A long-lived sandbox that has imported everything once and forks a fresh,
     unprivileged, namespaced process per notebook (see inside/forkserver.py).
 
-    Isolation is the cold sandbox's (same bwrap view, rlimits, uid, wall clock),
-    plus a new mount and PID namespace and a new /scratch per notebook, so nothing
-    carries over from one submission to the next. If the warm process itself
-    fails, `run` restarts it and falls back to a cold sandbox for that notebook.
+    Isolation is the cold sandbox's (same bwrap view, rlimits, seccomp filter, a uid
+    of its own, one deadline), plus new mount, PID and IPC namespaces and a new
+    /scratch per notebook, so nothing carries over from one submission to the next.
+    Its cgroup holds the forkserver and the one job it runs at a time: once the
+    forkserver is ready, the memory budget is what it uses plus `limits.memory_bytes`.
+    If the warm process fails to start, `run` grades that notebook in a cold sandbox.
+
+    `current_cell` names the cell running now (None between notebooks), for progress lines.
     """
 
     START_TIMEOUT = 120.0
@@ -31,23 +53,43 @@ class WarmSandbox:
         self.slot = slot
         self.limits = limits
         self.proc: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
         self.log = None
+        self.cgroup: SandboxCgroup | None = None
+        self.lease = None
         self.ready = False
+        self.current_cell: str | None = None
 
-    def _command(self) -> list[str]:
+    def _command(self, control_fd: int, outer_fd: int, job_fd: int) -> list[str]:
         cmd = base_command(self.limits)
         if os.geteuid() == 0:
-            cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+            # SYS_ADMIN: each job's namespaces and mounts; SETUID/SETGID: the job's uid; KILL: the deadline.
+            cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                    "--cap-add", "CAP_KILL"]
         else:
-            cmd[1:1] = ["--unshare-user", "--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN"]
+            cmd[1:1] = ["--unshare-user", "--disable-userns", "--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN"]
+        cmd += ["--seccomp", str(outer_fd), "--setenv", "AUTOGRADER_CONTROL_FD", str(control_fd),
+                "--setenv", "AUTOGRADER_JOB_SECCOMP_FD", str(job_fd)]
         return cmd + ["--", sys.executable, f"{INSIDE_MOUNT}/forkserver.py"]
 
     def spawn(self) -> None:
         """Start the warm process without waiting for it (its imports overlap the caller's work)."""
         self.close()
+        self.lease = lease_uid()
+        self.cgroup = SandboxCgroup(self.limits.memory_bytes + WARM_BASELINE_BYTES,
+                                    self.limits.processes + WARM_OVERHEAD_PROCESSES)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        outer_fd, job_fd = seccomp.filter_fd("forkserver"), seccomp.filter_fd("job")
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
-        self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log, start_new_session=True)
+        try:
+            cmd = self.cgroup.enter_command(self._command(theirs.fileno(), outer_fd, job_fd))
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+                                         pass_fds=(theirs.fileno(), outer_fd, job_fd), start_new_session=True)
+        finally:
+            theirs.close()
+            os.close(outer_fd)
+            os.close(job_fd)
+        self.control = ours
         self.ready = False
 
     def start(self) -> None:
@@ -56,64 +98,114 @@ class WarmSandbox:
             self.spawn()
         if self.ready:
             return
-        line = self._readline(self.START_TIMEOUT)
+        self.control.settimeout(self.START_TIMEOUT)
         try:
-            ready = bool(line) and json.loads(line).get("ready")
-        except ValueError:
+            message = self.control.recv(1 << 16)
+            ready = bool(message) and json.loads(message).get("ready") is True
+        except (OSError, ValueError):
             ready = False
         if not ready:
             self.log.seek(0)
             detail = self.log.read()[-1000:].decode("utf-8", "replace")
             self.close()
             raise SandboxUnavailable(f"the warm sandbox did not start: {detail.strip() or 'no output'}")
+        self.control.settimeout(None)
+        if self.cgroup:  # from now on: the forkserver as it is, plus one job's budget
+            self.cgroup.set_memory(self.cgroup.memory_usage() + self.limits.memory_bytes)
         self.ready = True
 
-    def _readline(self, timeout: float) -> bytes | None:
-        deadline = time.monotonic() + timeout
-        buffer = b""
-        fd = self.proc.stdout.fileno()
-        while not buffer.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return None
-                buffer += chunk
-        return buffer
+    def _read_exit(self):
+        """The forkserver's word that the job ended: its exit code (None if the forkserver is gone)."""
+        try:
+            message = self.control.recv(1 << 16, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return NOT_ENDED
+        except OSError:
+            message = b""
+        try:
+            data = json.loads(message) if message else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or "exit" not in data:
+            self._broken = True
+            return None
+        code = data["exit"]
+        return code if isinstance(code, int) else None
 
-    def run(self, cells: list[str], answer_names: list[str], limits: Limits | None = None) -> RunResult:
+    def run(self, cells: list[str], answer_names: list[str], limits: Limits | None = None, *,
+            cell_names: list[str] | None = None, on_cell=None) -> RunResult:
         limits = limits or self.limits
         try:
             self.start()
         except SandboxUnavailable:
-            return run_in_sandbox(cells, answer_names, limits, slot=self.slot)
-        spec = {**limits.to_dict(), "uid": SANDBOX_UID_BASE + self.slot if os.geteuid() == 0 else None}
+            return run_in_sandbox(cells, answer_names, limits, cell_names=cell_names, on_cell=on_cell)
+
+        def cell_started(name):
+            self.current_cell = name
+            if on_cell is not None:
+                on_cell(name)
+
+        reader = JobReader(limits, answer_names, cell_names, cell_started)
+        job = json.dumps(job_payload(cells, answer_names, limits)).encode()
+        job_r, job_w = os.pipe()
+        out_r, out_w = os.pipe()
+        result_r, result_w = os.pipe()
+        request = {"limits": limits.to_dict(), "uid": self.lease.uid if self.lease else None}
+        self._broken = False
+        started = time.monotonic()
         try:
-            self.proc.stdin.write((json.dumps({"job": job_payload(cells, answer_names, limits), "limits": spec}) + "\n").encode())
-            self.proc.stdin.flush()
-            line = self._readline(limits.wall_seconds + 30)
-            response = json.loads(line) if line else None
-        except (BrokenPipeError, ValueError):
-            response = None
-        if not isinstance(response, dict):
-            # The warm process broke (it never runs student code itself, so this is rare):
-            # start afresh and grade this notebook in a cold sandbox.
+            socket.send_fds(self.control, [json.dumps(request).encode()], [job_r, out_w, result_w])
+        except OSError:
+            for fd in (job_r, job_w, out_r, out_w, result_r, result_w):
+                os.close(fd)
             self.close()
-            return run_in_sandbox(cells, answer_names, limits, slot=self.slot)
-        stream = str(response.get("stream", ""))
-        seconds = float(response.get("seconds", 0.0))
-        if "failure" in response:
-            return RunResult(False, failure=str(response["failure"]), stream=stream, seconds=seconds)
-        code = response.get("exit")
-        return parse_result(str(response.get("result", "")).encode(), stream, code if isinstance(code, int) else None, seconds)
+            return run_in_sandbox(cells, answer_names, limits, cell_names=cell_names, on_cell=on_cell)
+        for fd in (job_r, out_w, result_w):  # the job's ends now live only in the sandbox
+            os.close(fd)
+        try:
+            finished, code = pump(reader, job=job, job_fd=job_w, out_fd=out_r, result_fd=result_r,
+                                  exit_fd=self.control.fileno(), read_exit=self._read_exit,
+                                  deadline=started + limits.wall_seconds)
+            if not finished and not self._wait_for_kill():
+                # The forkserver did not report the job killed: end the whole sandbox from outside.
+                self.close()
+            elif self._broken:
+                self.close()
+        finally:
+            os.close(out_r)
+            os.close(result_r)
+            self.current_cell = None
+        oom = bool(self.cgroup) and self.cgroup.oom_killed()
+        result = reader.result(timed_out=not finished, returncode=code, seconds=time.monotonic() - started)
+        if oom and not result.ok:
+            result.failure += " (the sandbox went over its memory budget)"
+        return result
+
+    def _wait_for_kill(self) -> bool:
+        """After the host's deadline: the forkserver, with the same deadline, kills the job and says so."""
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline:
+            if select.select([self.control], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                if self._read_exit() is NOT_ENDED:
+                    continue
+                return not self._broken
+        return False
 
     def close(self) -> None:
+        if self.cgroup is not None:
+            self.cgroup.kill()
         if self.proc is not None:
-            kill(self.proc)
+            kill(self.proc, None)
             self.proc = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
         if self.log is not None:
             self.log.close()
             self.log = None

@@ -1,19 +1,24 @@
-"""Runs INSIDE a long-lived sandbox: a warm process that forks one fresh child per submission.
+"""Runs INSIDE a long-lived sandbox: a warm process that forks one fresh job per submission.
 
 Starting Python and importing IPython, pandas and the course library takes most
 of a second; grading a notebook takes milliseconds. So a worker sandbox imports
 everything once, and for each job forks:
 
-  helper (root in the sandbox)  -- new mount and PID namespaces, a fresh tmpfs /scratch
-    └─ job process (PID 1 of its namespace) -- rlimits, drops to an unprivileged uid
-       (or all capabilities, when the grader is not root), no_new_privs, runs the cells
+  helper (root in the sandbox)  -- new mount, PID and IPC namespaces, a fresh tmpfs /scratch
+    └─ job process (PID 1 of its namespace) -- closes every inherited descriptor, rlimits,
+       drops to an unprivileged uid (or all capabilities, when the grader is not root),
+       no_new_privs, the job seccomp filter, then runs the cells (runner.execute)
 
 The job process starts from the warm process's pristine memory (fork), never from an
-earlier job: nothing a submission does (files, processes, modules, globals) reaches
-the next one. When the job process ends, or is killed at the deadline, the kernel
-kills every process in its PID namespace.
+earlier job: nothing a submission does (files, processes, modules, globals, SysV IPC
+objects) reaches the next one. When the job process ends, or is killed at the deadline,
+the kernel kills every process in its PID namespace and frees its IPC namespace.
 
-Protocol on stdin/stdout: one JSON line per job in, one JSON line per job out.
+Protocol, on the control socket (AUTOGRADER_CONTROL_FD, SOCK_SEQPACKET): this process
+sends {"ready": true}; then per job the host sends {"limits": {...}, "uid": n|null}
+with three descriptors (the job's stdin, its output pipe, its result pipe) and this
+process answers {"exit": code, "timed_out": bool} when the job has ended. The job's
+data never passes through here: the host reads the pipes itself, with its caps.
 """
 
 import ctypes
@@ -22,17 +27,22 @@ import os
 import resource
 import select
 import signal
+import socket
 import sys
 import time
 
 import runner  # the cold runner's cell execution (this script's folder is first on sys.path)
 
 SCRATCH = "/scratch"  # a fresh tmpfs per job (the sandbox's only writable place)
-CLONE_NEWNS = 0x00020000
-CLONE_NEWPID = 0x20000000
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
-PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 38, 24
+PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 22, 2
+RESULT_FD = 3  # where the job's result pipe sits (runner.main's default)
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
 def _check(result, what):
@@ -60,24 +70,46 @@ def _drop_privileges(uid):
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
-def _job_process(job, limits, out_fd, result_fd, shell):
+def _install_seccomp(program):
+    """Load a classic-BPF filter (exported on the host by libseccomp); needs no_new_privs."""
+    if not program:
+        return
+    buffer = ctypes.create_string_buffer(program, len(program))
+    fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+
+
+def _job_process(limits, uid, fds, shell, program):
     """PID 1 of a fresh namespace: never returns."""
     code = 1
+    job_r, out_w, result_w = fds
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
         os.makedirs(SCRATCH + "/work", exist_ok=True)
         os.chmod(SCRATCH + "/work", 0o777)
         os.chdir(SCRATCH + "/work")
-        for name, value in (("CPU", limits["cpu_seconds"]), ("AS", limits["memory_bytes"]), ("NPROC", limits["processes"]),
-                            ("FSIZE", limits["file_bytes"]), ("NOFILE", limits["open_files"]), ("CORE", 0)):
+        # Exactly four descriptors: job in, output (stdout and stderr), results. Nothing of the
+        # forkserver's (its control socket, its log) or an earlier job's is reachable.
+        os.dup2(job_r, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        os.dup2(result_w, RESULT_FD)
+        os.closerange(RESULT_FD + 1, 1 << 16)
+        for name, value in (("CPU", limits["cpu_seconds"]), ("AS", limits["memory_bytes"]),
+                            ("NPROC", limits["processes"]), ("FSIZE", limits["file_bytes"]),
+                            ("NOFILE", limits["open_files"]), ("CORE", 0)):
             which = getattr(resource, f"RLIMIT_{name}")
             resource.setrlimit(which, (value, value))
-        _drop_privileges(limits.get("uid"))
-        os.dup2(out_fd, 1)
-        os.dup2(out_fd, 2)
+        _drop_privileges(uid)
+        _install_seccomp(program)
+        parts = []
+        while chunk := os.read(0, 1 << 20):
+            parts.append(chunk)
+        job = json.loads(b"".join(parts))
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
-        result = os.fdopen(result_fd, "w", encoding="utf-8")
+        os.close(devnull)
+        result = os.fdopen(RESULT_FD, "w", encoding="utf-8")
         sys.stdout = os.fdopen(1, "w", encoding="utf-8", errors="replace", closefd=False)
         sys.stderr = sys.stdout
         runner.execute(job, result, shell)
@@ -91,91 +123,72 @@ def _job_process(job, limits, out_fd, result_fd, shell):
         os._exit(code)
 
 
-def _helper(job, limits, out_w, result_w, ctl_w, shell):
+def _helper(limits, uid, fds, pid_w, shell, program):
     """Root in the sandbox: make the namespaces, start the job process, wait for it. Never returns."""
     try:
-        _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+        _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
         _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch_bytes']},mode=1777")
         pid = os.fork()
         if pid == 0:
-            os.close(ctl_w)
-            _job_process(job, limits, out_w, result_w, shell)
-        os.write(ctl_w, f"{pid}\n".encode())
-        os.close(ctl_w)
-        os.close(out_w)
-        os.close(result_w)
+            os.close(pid_w)
+            _job_process(limits, uid, fds, shell, program)
+        os.write(pid_w, f"{pid}\n".encode())
+        os.close(pid_w)
+        for fd in fds:
+            os.close(fd)
         _, status = os.waitpid(pid, 0)
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
     except BaseException as exc:
         try:
-            os.write(out_w, f"sandbox set-up failed: {exc}\n".encode())
+            os.write(fds[1], f"sandbox set-up failed: {exc}\n".encode())
         finally:
             os._exit(70)
 
 
-def _read_capped(fds, caps, deadline):
-    """Drain the pipes until EOF or the deadline; keep at most caps[i] bytes of each."""
-    kept = {fd: [] for fd in fds}
-    size = {fd: 0 for fd in fds}
-    open_fds = set(fds)
-    while open_fds:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return kept, size, False
-        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 1.0))
-        for fd in ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                open_fds.discard(fd)
-                continue
-            if size[fd] < caps[fd]:
-                kept[fd].append(chunk[: caps[fd] - size[fd]])
-            size[fd] += len(chunk)
-    return kept, size, True
-
-
-def run_job(job, limits, shell):
-    out_r, out_w = os.pipe()
-    result_r, result_w = os.pipe()
-    ctl_r, ctl_w = os.pipe()
+def run_job(limits, uid, fds, shell, program):
+    """Start one job and wait for it until its deadline; returns the answer for the host."""
+    pid_r, pid_w = os.pipe()
+    started = time.monotonic()
     helper = os.fork()
     if helper == 0:
-        for fd in (out_r, result_r, ctl_r):
-            os.close(fd)
-        _helper(job, limits, out_w, result_w, ctl_w, shell)
-    for fd in (out_w, result_w, ctl_w):
+        os.close(pid_r)
+        _helper(limits, uid, fds, pid_w, shell, program)
+    os.close(pid_w)
+    for fd in fds:  # only the job holds its pipes now: the host sees EOF when the job's processes end
         os.close(fd)
-    started = time.monotonic()
-    deadline = started + limits["wall_seconds"]
-    ctl = b""
-    while not ctl.endswith(b"\n"):
-        chunk = os.read(ctl_r, 32)
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = os.read(pid_r, 32)
         if not chunk:
             break
-        ctl += chunk
-    os.close(ctl_r)
-    job_pid = int(ctl) if ctl.strip().isdigit() else None
-    kept, size, finished = _read_capped([out_r, result_r], {out_r: limits["stream_bytes"], result_r: limits["result_bytes"]}, deadline)
-    if not finished and job_pid:
-        os.kill(job_pid, signal.SIGKILL)  # PID 1 of its namespace: everything it started goes too
-    os.close(out_r)
-    os.close(result_r)
+        line += chunk
+    os.close(pid_r)
+    job_pid = int(line) if line.strip().isdigit() else None
+    pidfd = os.pidfd_open(helper)
+    timed_out = not select.select([pidfd], [], [], max(0.0, started + limits["wall_seconds"] - time.monotonic()))[0]
+    os.close(pidfd)
+    if timed_out:
+        for pid in (job_pid, helper):  # the job is PID 1 of its namespace: everything it started goes too
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:  # already gone; the host's cgroup kill is the backstop anyway
+                    pass
     _, status = os.waitpid(helper, 0)
-    stream = b"".join(kept[out_r]).decode("utf-8", "replace")
-    if size[out_r] > limits["stream_bytes"]:
-        stream += f"\n[... {size[out_r] - limits['stream_bytes']} more bytes of output not kept]"
-    response = {"stream": stream, "seconds": time.monotonic() - started, "exit": os.waitstatus_to_exitcode(status)}
-    if not finished:
-        response["failure"] = f"the notebook did not finish within {limits['wall_seconds']:g} seconds (an endless loop?)"
-    elif size[result_r] > limits["result_bytes"]:
-        response["failure"] = "the answers are too large to grade"
-    else:
-        response["result"] = b"".join(kept[result_r]).decode("utf-8", "replace")
-    return response
+    code = os.waitstatus_to_exitcode(status)
+    if 128 < code < 128 + 65:  # the helper passes on "the job was killed by signal N" as 128 + N
+        code = 128 - code
+    return {"exit": code, "timed_out": timed_out}
 
 
 def main():
+    control = socket.socket(fileno=int(os.environ["AUTOGRADER_CONTROL_FD"]))
+    seccomp_fd = os.environ.get("AUTOGRADER_JOB_SECCOMP_FD")
+    program = b""
+    if seccomp_fd:
+        with os.fdopen(int(seccomp_fd), "rb") as f:
+            program = f.read()
     # Warm up: everything a notebook of this course imports, loaded once.
     import matplotlib
 
@@ -190,14 +203,19 @@ def main():
         loader()
     considerations.load_sources()
     shell = runner.make_shell()
-    out = sys.stdout
-    out.write(json.dumps({"ready": True}) + "\n")
-    out.flush()
-    for line in sys.stdin:
-        request = json.loads(line)
-        response = run_job(request["job"], request["limits"], shell)
-        out.write(json.dumps(response) + "\n")
-        out.flush()
+    control.send(json.dumps({"ready": True}).encode())
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        if not message:
+            return  # the host closed the socket: grading is over
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            control.send(json.dumps({"error": "a job needs three descriptors"}).encode())
+            continue
+        request = json.loads(message)
+        response = run_job(request["limits"], request.get("uid"), fds, shell, program)
+        control.send(json.dumps(response).encode())
 
 
 if __name__ == "__main__":

@@ -1,14 +1,21 @@
 """Runs INSIDE the sandbox: execute a submission's cells, export the answers as data.
 
 Reads one job (JSON) from stdin: {"cells": [source, ...], "answers": [name, ...],
-"cell_output_cap": bytes}. Runs each cell in an IPython shell (so magics work as
-in Jupyter), keeps going after errors, then writes one JSON object to fd 3:
-{"cells": [{"output": str, "truncated": int, "error": str|null}], "answers":
-{name: value}, "missing": {name: reason}}.
+"cell_output_cap": chars}. Runs each cell in an IPython shell (so magics work as in
+Jupyter) and keeps going after errors. It reports as it goes, one JSON object per
+line on the result descriptor (AUTOGRADER_RESULT_FD), so that a run stopped at
+cell k (a timeout, a crash, an exit) still hands over the answers of the cells
+before it and says which cell was running:
+
+  {"start": i}                                        cell i begins
+  {"cell": i, "output": str, "truncated": n, "error": str|null}   cell i finished
+  {"answer": name, "value": v} or {"answer": name, "missing": why}  an answer changed
+  {"done": true}                                      every cell ran
 
 Nothing here is trusted by the grader: the student's code runs in this process
-and could change anything in it. It can only change its own answers, which the
-grader re-validates as plain data and checks against the keys in its own process.
+and could change anything in it (json.dumps included). It can only change its own
+answers, which the host reads with a size cap, re-validates as plain data and
+checks against the keys in its own process.
 """
 
 import io
@@ -50,9 +57,21 @@ class NotPlainData(ValueError):
     pass
 
 
+def _numpy_scalar(value):
+    """A numpy number or bool as the plain Python value (a count left as numpy.int64 is a count)."""
+    numpy = sys.modules.get("numpy")  # pandas values are numpy scalars; never import numpy just to check
+    if numpy is None:
+        return None
+    for kind, plain in ((numpy.bool_, bool), (numpy.integer, int), (numpy.floating, float)):
+        if isinstance(value, kind):
+            return plain(value)
+    return None
+
+
 def to_plain(value, depth=0, budget=None):
     """Copy `value` into plain JSON data, refusing anything else (subclasses included:
-    an object that pretends to equal everything is not an answer)."""
+    an object that pretends to equal everything is not an answer). numpy/pandas
+    numbers and bools become Python int/float/bool."""
     budget = budget if budget is not None else [MAX_ITEMS]
     budget[0] -= 1
     if budget[0] < 0:
@@ -60,9 +79,13 @@ def to_plain(value, depth=0, budget=None):
     if depth > MAX_DEPTH:
         raise NotPlainData("the answer is nested too deeply")
     kind = type(value)
+    if kind not in PLAIN_SCALARS and kind not in (list, tuple, dict):
+        converted = _numpy_scalar(value)
+        if converted is not None:
+            value, kind = converted, type(converted)
     if kind in PLAIN_SCALARS:
-        if kind is float and value != value:
-            raise NotPlainData("the answer contains NaN")
+        if kind is float and (value != value or value in (float("inf"), float("-inf"))):
+            raise NotPlainData("the answer contains NaN or infinity")
         return value
     if kind in (list, tuple):
         return [to_plain(v, depth + 1, budget) for v in value]
@@ -88,14 +111,49 @@ def make_shell():
     return shell
 
 
+class Exporter:
+    """Sends each answer when it is first defined or changes, so a stopped run keeps what was done."""
+
+    def __init__(self, names, emit):
+        self.names = list(names)
+        self.emit = emit
+        self.sent = {}  # name -> the JSON text last sent (value or reason)
+
+    def export(self, namespace):
+        for name in self.names:
+            if name not in namespace:
+                if name in self.sent:
+                    record = {"answer": name, "missing": f"`{name}` was deleted"}
+                else:
+                    continue
+            else:
+                try:
+                    record = {"answer": name, "value": to_plain(namespace[name])}
+                except NotPlainData as exc:
+                    record = {"answer": name, "missing": str(exc)}
+                except Exception as exc:  # a hostile object that raises while being inspected
+                    record = {"answer": name, "missing": f"the answer could not be read ({type(exc).__name__})"}
+            text = json.dumps(record, allow_nan=False)
+            if self.sent.get(name) != text:
+                self.sent[name] = text
+                self.emit(text)
+
+
 def execute(job, result, shell=None):
-    """Run the job's cells and write the result JSON to the `result` text stream."""
+    """Run the job's cells, writing the records above to the `result` text stream."""
+    dumps = json.dumps
+
+    def emit(text):
+        result.write(text + "\n")
+        result.flush()
+
     sys.stdin = io.StringIO("")  # input() in a student's cell gets EOF, not a hang
     shell = shell or make_shell()
     cap = int(job.get("cell_output_cap", 10_000))
-    cells = []
+    exporter = Exporter(job["answers"], emit)
     real_out, real_err = sys.stdout, sys.stderr
-    for source in job["cells"]:
+    for index, source in enumerate(job["cells"]):
+        emit(dumps({"start": index}))
         writer = CappedWriter(cap)
         sys.stdout = sys.stderr = writer
         error = None
@@ -108,22 +166,9 @@ def execute(job, result, shell=None):
             error = f"{type(exc).__name__}: {str(exc)[:500]}"
         finally:
             sys.stdout, sys.stderr = real_out, real_err
-        cells.append({"output": writer.getvalue(), "truncated": writer.dropped, "error": error})
-
-    answers, missing = {}, {}
-    namespace = shell.user_ns
-    for name in job["answers"]:
-        if name not in namespace:
-            missing[name] = f"`{name}` was not defined when the notebook finished running"
-            continue
-        try:
-            answers[name] = to_plain(namespace[name])
-        except NotPlainData as exc:
-            missing[name] = str(exc)
-        except Exception as exc:  # a hostile object that raises while being inspected
-            missing[name] = f"the answer could not be read ({type(exc).__name__})"
-    json.dump({"cells": cells, "answers": answers, "missing": missing}, result)
-    result.flush()
+        emit(dumps({"cell": index, "output": writer.getvalue(), "truncated": writer.dropped, "error": error}))
+        exporter.export(shell.user_ns)
+    emit(dumps({"done": True}))
 
 
 def main():
