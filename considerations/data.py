@@ -95,6 +95,7 @@ SCHEMAS: dict[str, Schema] = {
             Column("direction", "category", required=False, vocabulary=DIRECTIONS),
             Column("voice", "category", vocabulary=VOICES),
             Column("period", "text", required=False),
+            Column("sentence_ids", "list"),  # the sentences.csv rows its quote lies in
         ),
         key=("claim_id",),
     ),
@@ -511,6 +512,13 @@ def _check_quotes(rows: Rows) -> list[str]:
     return problems
 
 
+def _check_sentences(rows: Rows) -> list[str]:
+    """sentences.csv tiles the bodies and is annotated; each claim's quote lies in its sentence_ids."""
+    from considerations.sentences import validate_sentences  # sentences.py builds on this module
+
+    return validate_sentences(rows["claims"])
+
+
 #: The checks across tables, run in order once every table has passed its own schema.
 #: Each takes the raw rows of all tables (name -> list of dicts) and returns its problems.
 CROSS_CHECKS = [
@@ -522,6 +530,7 @@ CROSS_CHECKS = [
     _check_policy_periods,
     _check_considerations_have_claims,
     _check_quotes,
+    _check_sentences,
 ]
 
 

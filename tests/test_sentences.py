@@ -191,3 +191,51 @@ def test_split_and_check_commands_refuse_clearly(data_copy):
     result = subprocess.run([sys.executable, "-m", "considerations.sentences", "check"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and "column 'kind': 'quote' is not one of" in result.stderr
+
+
+def _break_claims(data_copy, claim_id, sentence_ids) -> str:
+    from considerations import DataValidationError, validate_data
+
+    path = data_copy / "claims.csv"
+    rows = _read(path)
+    next(r for r in rows if r["claim_id"] == claim_id)["sentence_ids"] = sentence_ids
+    _write(path, rows)
+    with pytest.raises(DataValidationError) as caught:
+        validate_data()
+    return "\n".join(caught.value.problems)
+
+
+def test_every_claim_points_at_the_sentences_its_quote_lies_in():
+    from considerations import load_claims
+
+    claims = load_claims()
+    sentences = load_sentences().set_index("sentence_id")
+    for claim in claims.itertuples():
+        assert claim.sentence_ids, claim.claim_id
+        assert all(sentences.source_id[s] == claim.source_id for s in claim.sentence_ids)
+        joined = " ".join(sentences.text[s] for s in claim.sentence_ids)
+        assert claim.quote.split()[0] in joined and claim.quote.split()[-1] in joined, claim.claim_id
+
+
+@pytest.mark.parametrize("claim_id, sentence_ids, expected", [
+    ("iess-01", "iess-analysis-s003", "column 'sentence_ids': iess-analysis-s003, but the quote lies in iess-analysis-s002"),
+    ("iess-01", "iess-analysis-s002;iess-analysis-s003", "but the quote lies in iess-analysis-s002; list exactly those"),
+    ("iess-01", "iess-analysis-s999", "column 'sentence_ids': iess-analysis-s999 not in sentences.csv"),
+    ("iess-01", "brotherhood-commentary-s001", "but the quote lies in iess-analysis-s002"),
+    ("iess-01", "", "row 2 (iess-01), column 'sentence_ids': empty, but a value is required"),
+])
+def test_validate_data_names_a_claim_with_wrong_sentences(data_copy, claim_id, sentence_ids, expected):
+    problems = _break_claims(data_copy, claim_id, sentence_ids)
+    assert expected in problems, problems
+    assert str(data_copy / "claims.csv") in problems
+
+
+def test_validate_data_reports_a_bad_sentence_table(data_copy):
+    from considerations import DataValidationError, validate_data
+
+    path = data_copy / "sentences.csv"
+    rows = _read(path)
+    _row(rows, "iess-analysis-s002")["considerations"] = ""
+    _write(path, rows)
+    with pytest.raises(DataValidationError, match="iess-analysis-s002.*not annotated"):
+        validate_data()
