@@ -92,7 +92,7 @@ def test_article_totals_by_hand():
 
 def test_article_weights_follow_readings():
     readings = load_readings()
-    for source in model.SOURCE_LABELS:
+    for source in model.source_labels():
         w = article_weights(source)
         d = article_directions(source)
         mine = readings[readings["source_id"] == source]
@@ -103,11 +103,25 @@ def test_article_weights_follow_readings():
         assert all(w[c] == 0 and d[c] == "none" for c in missing)
 
 
-def test_source_aliases():
+def test_source_aliases_and_labels_come_from_sources_csv():
     assert model.source_id("iess") == "iess-analysis"
     assert model.source_id("commentary") == "brotherhood-commentary"
-    with pytest.raises(ValueError):
+    assert model.source_id("IESS") == "iess-analysis"  # the label works too
+    with pytest.raises(ValueError, match="unknown source"):
         model.source_id("bbc")
+    assert model.source_labels() == {"iess-analysis": "IESS", "brotherhood-commentary": "Commentary"}
+    assert model.SOURCE_LABELS == model.source_labels()  # the old name, now read from the table
+
+
+def test_aliases_follow_the_table(tmp_path, root, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(root / "data", copy)
+    text = (copy / "sources.csv").read_text(encoding="utf-8").replace(",IESS,iess,iess,", ",IESS,iess;mosharraf,iess,", 1)
+    (copy / "sources.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CONSIDERATIONS_DATA", str(copy))
+    assert model.source_id("mosharraf") == "iess-analysis"
 
 
 def test_every_consideration_has_an_actor():
