@@ -1,4 +1,5 @@
-"""nbgrader's formgrader shows the autograder's grades, and hand grading there reaches our export."""
+"""nbgrader's formgrader shows the autograder's grades, hand grading there reaches our export,
+and a hostile written answer opened in formgrader's manual-grading view runs no script."""
 
 import csv
 import json
@@ -11,15 +12,37 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-from grading_fixtures import build_course, release_notebook, solution_notebook, write_submission
+from helpers.cli import run_cli
+from helpers.grading import build_course, find_cell, release_notebook, solution_notebook, write_submission
 
 from autograder.sandbox import sandbox_available
 from considerations.assignments import ASSIGNMENTS
 
 pytestmark = pytest.mark.skipif(sandbox_available() is not None, reason=f"no sandbox: {sandbox_available()}")
 ASSIGNMENT = list(ASSIGNMENTS)[0]
+ESSAY = next(q.qid for q in ASSIGNMENTS[ASSIGNMENT] if q.kind == "free_text")
 TOKEN = "formgrader-test-token"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+MARKER_FILE = "pwned-by-student.txt"
+# What a determined student would put in a written answer: with the instructor's Jupyter
+# session, set a flag, open a dialog, write a file through the contents API and start a kernel.
+_JS = ("window.__pwned=(window.__pwned||0)+1;"
+       "var m=document.cookie.match(/_xsrf=([^;]+)/);"
+       "var h={'Content-Type':'application/json','X-XSRFToken':m?decodeURIComponent(m[1]):''};"
+       f"fetch('/api/contents/{MARKER_FILE}',{{method:'PUT',headers:h,credentials:'same-origin',"
+       "body:JSON.stringify({type:'file',format:'text',content:'pwned'})});"
+       "fetch('/api/kernels',{method:'POST',headers:h,credentials:'same-origin',body:'{}'});"
+       "alert('pwned')")
+HOSTILE_ESSAY = (
+    "The IESS analysis is the better witness, as my essay explains.\n\n"
+    f'<img src=x onerror="{_JS}">\n\n'
+    f"<script>{_JS}</script>\n\n"
+    f'<svg onload="{_JS}"><circle r="4"/></svg>\n\n'
+    f'<details open ontoggle="{_JS}"><summary>more</summary>x</details>\n\n'
+    "[the article](javascript:window.__pwned=1)\n"
+)
 
 
 def free_port() -> int:
@@ -33,7 +56,8 @@ def api(port, path, method="GET", body=None):
                                      data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+        body = response.read()
+    return json.loads(body) if body else None
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +66,18 @@ def server(tmp_path_factory):
     src = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     write_submission(course, "ada", ASSIGNMENT, {ASSIGNMENT: solution_notebook(src)})
     write_submission(course, "bo", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    for student in ("mallory", "control"):
+        hostile = solution_notebook(src)
+        find_cell(hostile, ESSAY)["source"] = HOSTILE_ESSAY
+        write_submission(course, student, ASSIGNMENT, {ASSIGNMENT: hostile})
     result = run_cli("grade", ASSIGNMENT, "--course", str(course), "--quiet")
     assert result.returncode == 0, result.stderr
+    # The control shows what formgrader did before sanitising: the same essay, written into
+    # the autograded notebook as is. Opening it must trip every detector below.
+    graded = course / "autograded" / "control" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = json.loads(graded.read_text())
+    find_cell(nb, ESSAY)["source"] = HOSTILE_ESSAY
+    graded.write_text(json.dumps(nb))
     port = free_port()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "JUPYTER_CONFIG_DIR": str(course / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(course / ".runtime")}
@@ -75,7 +109,7 @@ def stored_total(course, student):
 def test_formgrader_lists_the_autograded_scores(server):
     course, port = server
     submissions = {s["student"]: s for s in api(port, f"/formgrader/api/submissions/{ASSIGNMENT}")}
-    assert set(submissions) == {"ada", "bo"}
+    assert set(submissions) == {"ada", "bo", "mallory", "control"}
     assert submissions["ada"]["code_score"] == pytest.approx(stored_total(course, "ada"))
     assert submissions["ada"]["code_score"] == pytest.approx(sum(q.points for q in ASSIGNMENTS[ASSIGNMENT] if q.kind != "free_text"))
     assert submissions["bo"]["score"] == 0
@@ -103,3 +137,61 @@ def test_manual_grade_in_formgrader_reaches_the_export(server, tmp_path):
     assert run_cli("grade", ASSIGNMENT, "--course", str(course), "--quiet", "--force").returncode == 0
     again = {s["student"]: s for s in api(port, f"/formgrader/api/submissions/{ASSIGNMENT}")}["ada"]
     assert again["written_score"] == pytest.approx(3.0 * len(manual))
+
+
+def _open_in_formgrader(port, student):
+    """Open the student's notebook in formgrader's manual-grading view in Chromium; return what
+    the page's scripts left behind."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    notebooks = api(port, f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+    submission = next(nb for nb in notebooks if nb["student"] == student)
+    dialogs: list[str] = []
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            # Log in as an instructor does (the login form sets the session cookie that a
+            # script on the page would ride on).
+            page.goto(f"http://127.0.0.1:{port}/login", wait_until="load", timeout=60_000)
+            page.fill("input[type=password]", TOKEN)
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_load_state("load")
+            page.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{submission['id']}/",
+                      wait_until="load", timeout=60_000)
+            page.wait_for_timeout(2_000)  # let any onerror/onload handler and its fetches run
+            text = page.inner_text("body")
+            flag = page.evaluate("window.__pwned === undefined ? 0 : window.__pwned")
+        finally:
+            browser.close()
+    return {"flag": flag, "dialogs": dialogs, "text": text}
+
+
+def _kernels(port):
+    return api(port, "/api/kernels")
+
+
+@pytest.mark.slow
+def test_hostile_written_answer_runs_no_script_in_formgrader(server):
+    course, port = server
+    marker = course / MARKER_FILE
+    assert not marker.exists() and _kernels(port) == []
+    seen = _open_in_formgrader(port, "mallory")
+    assert seen["flag"] == 0, "a student's script ran in the instructor's browser"
+    assert seen["dialogs"] == []
+    time.sleep(1)
+    assert not marker.exists(), "a student's script wrote a file with the instructor's session"
+    assert _kernels(port) == [], "a student's script started a kernel"
+    # The instructor still reads the essay itself.
+    assert "The IESS analysis is the better witness" in seen["text"]
+    assert "more" in seen["text"]  # the harmless <details> survives, without its handler
+
+    # The detectors work: the unsanitised control trips them.
+    control = _open_in_formgrader(port, "control")
+    assert control["flag"] >= 1 and control["dialogs"], control
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert marker.exists(), "the control payload could not write through the contents API"
+    for kernel in _kernels(port):  # the control's kernel: stop it
+        api(port, f"/api/kernels/{kernel['id']}", method="DELETE")
