@@ -73,6 +73,7 @@ out["evidence_durand"] = [bool(other.found), bool(other.about)]
 out["readings_md"] = book.readings("economy").data
 out["disagreement_md"] = book.disagreement("economy").data
 out["claims_md"] = book.claims_table("economy").data
+out["article_md"] = book.article_markdown(source)
 out["labels"] = model.source_labels()
 out["alias"] = model.source_id("fixture")
 out["weights"] = model.article_weights(source).to_dict()
@@ -115,6 +116,7 @@ def test_the_books_tables_and_the_model_include_the_third_article(results):
     assert "The test fixture article" in results["readings_md"]
     assert "The test fixture article" in results["disagreement_md"]
     assert "`fixt-01`" in results["claims_md"]
+    assert "TEST FIXTURE" in results["article_md"] and f"{SOURCE}-s002" in results["article_md"]
     assert results["labels"][SOURCE] == "Fixture"
     assert results["alias"] == SOURCE
     assert results["weights"]["economy"] == 3 and results["directions"]["economy"] == "toward"
