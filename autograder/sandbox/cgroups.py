@@ -95,6 +95,11 @@ def _rmdir(path: Path, tries: int = 50) -> bool:
     return False
 
 
+def run_parents() -> dict[str, Path]:
+    """This run's parent cgroups (empty before the first sandbox, or without cgroups)."""
+    return dict(_run_parent or {})
+
+
 def available() -> bool:
     return _parents() is not None
 

@@ -85,6 +85,8 @@ def _job_process(limits, uid, fds, shell, program):
     job_r, out_w, result_w = fds
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
+        with open("/proc/self/oom_score_adj", "w") as f:  # over the memory budget, the job dies, not the forkserver
+            f.write("1000")
         os.makedirs(SCRATCH + "/work", exist_ok=True)
         os.chmod(SCRATCH + "/work", 0o777)
         os.chdir(SCRATCH + "/work")

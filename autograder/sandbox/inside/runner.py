@@ -172,7 +172,11 @@ def execute(job, result, shell=None):
 
 
 def main():
-    result = os.fdopen(int(os.environ.get("AUTOGRADER_RESULT_FD", "3")), "w", encoding="utf-8")
+    fd = int(os.environ.get("AUTOGRADER_RESULT_FD", "3"))
+    # Nothing but stdin, stdout/stderr and the result pipe reaches the student's code.
+    os.closerange(3, fd)
+    os.closerange(fd + 1, 1 << 16)
+    result = os.fdopen(fd, "w", encoding="utf-8")
     execute(json.loads(sys.stdin.read()), result)
 
 

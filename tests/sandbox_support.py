@@ -1,0 +1,50 @@
+"""Shared by the sandbox test modules: the bwrap check (once per session) and host-state probes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox import cgroups, sandbox_available
+from autograder.sandbox.uids import UID_BASE, UID_COUNT
+
+ATTACKS = Path(__file__).resolve().parent / "fixtures" / "attacks"
+
+
+def require_sandbox() -> None:
+    """Skip without bubblewrap, except under AUTOGRADER_REQUIRE_SANDBOX=1 (make test, CI): then fail."""
+    problem = sandbox_available()  # probed once per process (cached)
+    if problem:
+        if os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") == "1":
+            pytest.fail(f"the sandbox is required here (AUTOGRADER_REQUIRE_SANDBOX=1) but: {problem}")
+        pytest.skip(f"no sandbox: {problem}")
+
+
+def attack(name: str, **values) -> str:
+    """An attack fixture's code, with its placeholders (e.g. HOLD_SECONDS) filled in."""
+    code = (ATTACKS / f"{name}.py").read_text()
+    for key, value in values.items():
+        code = code.replace(key, repr(value))
+    return code
+
+
+def host_state() -> dict:
+    """What a sandbox must not leave behind on the host: IPC objects, job cgroups, kernel keys."""
+    state = {}
+    for name in ("shm", "sem", "msg"):
+        state[name] = Path(f"/proc/sysvipc/{name}").read_text().splitlines()[1:]
+    state["job_cgroups"] = sorted(str(job) for parent in cgroups.run_parents().values() for job in parent.iterdir()
+                                  if job.is_dir())
+    state["sandbox_uid_keys"] = sandbox_uid_keys()
+    return state
+
+
+def sandbox_uid_keys() -> list[str]:
+    """Kernel key users among the sandbox uids (/proc/key-users): none, ever."""
+    try:
+        lines = Path("/proc/key-users").read_text().splitlines()
+    except OSError:
+        return []
+    return [line for line in lines if UID_BASE <= int(line.split(":")[0]) < UID_BASE + UID_COUNT]
