@@ -1,17 +1,21 @@
 """The sandbox holds against what students have tried, and the host is left as it was."""
 
+import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+from sandbox_support import require_sandbox
 
-from autograder.sandbox import Limits, WarmSandbox, run_in_sandbox, sandbox_available
+from autograder.sandbox import Limits, WarmSandbox, run_in_sandbox, sandbox_fingerprint
+from autograder.sandbox.uids import lease_uid
 
-pytestmark = pytest.mark.skipif(sandbox_available() is not None, reason=f"no sandbox: {sandbox_available()}")
+pytestmark = pytest.mark.sandbox
 ROOT = Path(__file__).resolve().parent.parent
 FAST = Limits(wall_seconds=20)
 _warm: dict = {}
@@ -20,6 +24,7 @@ _warm: dict = {}
 @pytest.fixture(params=["cold", "warm"], autouse=True)
 def mode(request):
     """Every attack is tried on both sandboxes: one bwrap per notebook, and the warm forking one."""
+    require_sandbox()
     _mode[0] = request.param
     yield request.param
 
@@ -27,13 +32,13 @@ def mode(request):
 _mode = ["cold"]
 
 
-def run(*cells, answers=("answer",), limits=FAST):
+def run(*cells, answers=("answer",), limits=FAST, **kwargs):
     if _mode[0] == "warm":
         sandbox = _warm.get("sandbox")
         if sandbox is None:
             sandbox = _warm["sandbox"] = WarmSandbox(slot=7, limits=FAST)
-        return sandbox.run(list(cells), list(answers), limits)
-    return run_in_sandbox(list(cells), list(answers), limits)
+        return sandbox.run(list(cells), list(answers), limits, **kwargs)
+    return run_in_sandbox(list(cells), list(answers), limits, **kwargs)
 
 
 def teardown_module():
@@ -183,6 +188,7 @@ def test_huge_output_is_capped():
 def test_exiting_the_interpreter_loses_only_the_cheat():
     r = run("answer = 'x'", "import os\nos._exit(0)")
     assert not r.ok and "ended the run" in r.failure
+    assert r.answers == {"answer": "x"} and r.failed_cell == "cell 2"  # the cell before it still counts
     r = run("answer = 'x'", "raise SystemExit(3)", "exit()")
     assert r.ok and r.answers["answer"] == "x"
 
@@ -222,3 +228,65 @@ def test_nothing_carries_over_between_submissions_in_a_warm_sandbox():
     assert second.ok and second.answers["answer"] == [False, False, True]
     time.sleep(0.5)
     assert token not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+
+
+def test_a_loop_at_cell_k_keeps_the_answers_before_it_names_the_cell_and_costs_the_limit_once():
+    started_cells = []
+    started = time.monotonic()
+    r = run("q1 = 'toward'", "import numpy as np\nq2 = np.int64(5)", "while True:\n    pass", "q3 = 'late'",
+            answers=("q1", "q2", "q3"), limits=Limits(wall_seconds=4),
+            cell_names=["q1_answer", "q2_answer", "q5_loaded_language_answer", "q3_answer"],
+            on_cell=started_cells.append)
+    seconds = time.monotonic() - started
+    print(f"\n[{_mode[0]}] endless loop at cell 3 with --timeout 4: {seconds:.2f} s")
+    assert not r.ok and "did not finish within 4" in r.failure
+    assert r.failed_cell == "q5_loaded_language_answer"
+    assert r.answers == {"q1": "toward", "q2": 5} and type(r.answers["q2"]) is int
+    assert "q3" in r.missing and "q5_loaded_language_answer" in r.missing["q3"]
+    assert started_cells == ["q1_answer", "q2_answer", "q5_loaded_language_answer"]
+    assert len(r.cells) == 2
+    assert seconds < 4 + 3  # the limit once (today's warm path took about twice the limit)
+
+
+def test_numpy_and_pandas_numbers_are_plain_numbers():
+    r = run("import numpy as np, pandas as pd\n"
+            "answer = {'count': np.int64(3), 'share': np.float32(0.5), 'flag': np.bool_(True),"
+            " 'sum': pd.Series([1, 2]).sum(), 'list': [np.int32(1), 2]}")
+    assert r.ok and r.answers["answer"] == {"count": 3, "share": 0.5, "flag": True, "sum": 3, "list": [1, 2]}
+    assert type(r.answers["answer"]["count"]) is int and type(r.answers["answer"]["flag"]) is bool
+
+
+def test_answers_changed_or_deleted_later_are_the_final_ones():
+    r = run("answer = 1\nother = 2", "answer = [answer, 'changed']\ndel other", answers=("answer", "other"))
+    assert r.ok and r.answers == {"answer": [1, "changed"]} and "deleted" in r.missing["other"]
+
+
+def test_the_sandbox_imports_the_library_the_host_imported():
+    import considerations
+
+    r = run("import considerations, os\nanswer = [considerations.__file__, os.environ['CONSIDERATIONS_DATA']]")
+    assert r.ok, r.stream
+    assert r.answers["answer"][0] == "/opt/autograder/lib/considerations/__init__.py"
+    assert Path(r.answers["answer"][1]) == Path(considerations.paths.data_dir()).resolve()
+
+
+def test_the_fingerprint_follows_the_limits_and_every_sandbox_file():
+    assert sandbox_fingerprint(FAST) == sandbox_fingerprint(Limits(wall_seconds=20))
+    assert sandbox_fingerprint(FAST) != sandbox_fingerprint(Limits(wall_seconds=60))
+    assert sandbox_fingerprint(FAST) != sandbox_fingerprint(Limits(wall_seconds=20, memory_bytes=10**9))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uids are leased only when grading as root")
+def test_concurrent_runs_never_lease_the_same_uid():
+    code = ("from autograder.sandbox.uids import lease_uid\nimport sys, time\n"
+            "leases = [lease_uid() for _ in range(20)]\nprint(' '.join(str(l.uid) for l in leases), flush=True)\n"
+            "time.sleep(5)")
+    other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        theirs = set(map(int, other.stdout.readline().split()))
+        ours = [lease_uid() for _ in range(20)]
+        assert len(theirs) == 20 and not theirs & {lease.uid for lease in ours}
+        assert len({lease.uid for lease in ours}) == 20
+    finally:
+        other.kill()
+        other.wait()
