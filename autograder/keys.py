@@ -76,6 +76,7 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
         key = function()
         if not isinstance(key, Key):
             raise TypeError(f"{path}: KEYS[{qid!r}] returned {type(key).__name__}, not a Key")
+        key = with_answer_alternatives(assignment, qid, key)
         problems = questions[qid].key_problems(key)
         if problems:
             raise ValueError(f"{path}: the key for {qid} does not fit its question: {'; '.join(problems)}")
@@ -93,24 +94,92 @@ def keys_fingerprint(assignment: str, course_dir: Path) -> str:
 
 
 NOT_DISCUSSED = "not_discussed"
+ALTERNATIVES_FILE = "answer_alternatives.csv"
+ALTERNATIVES_COLUMNS = ["assignment", "question", "item", "accepted", "basis", "note"]
+
+
+def load_answer_alternatives():
+    """data/answer_alternatives.csv: readings a careful reader can defend besides the key's, one row per
+    accepted value, each with the sentence or claim ids it rests on. `item` is empty for a whole answer
+    (multiple choice)."""
+    import pandas as pd
+
+    from considerations.paths import data_dir
+
+    table = pd.read_csv(data_dir() / ALTERNATIVES_FILE, dtype=str, keep_default_na=False)
+    if list(table.columns) != ALTERNATIVES_COLUMNS:
+        raise ValueError(f"{ALTERNATIVES_FILE}: the columns must be {ALTERNATIVES_COLUMNS}")
+    table["basis"] = table["basis"].map(lambda ids: tuple(i for i in ids.split(";") if i))
+    return table
+
+
+def with_answer_alternatives(assignment: str, qid: str, key: Key) -> Key:
+    """The key with the alternatives that data/answer_alternatives.csv lists for the question added."""
+    from dataclasses import replace
+
+    table = load_answer_alternatives()
+    rows = table[(table["assignment"] == assignment) & (table["question"] == qid)]
+    if rows.empty:
+        return key
+    from considerations.questions import sentences_of_claims
+
+    value, basis = key.value, dict(key.basis)
+    for row in rows.itertuples():
+        sentences = tuple(sentences_of_claims(row.basis))
+        if row.item:
+            if not isinstance(value, dict) or row.item not in value:
+                raise ValueError(f"{ALTERNATIVES_FILE}: {assignment} {qid} has no item {row.item!r}")
+            value = {**value, row.item: _accepted(value[row.item]) + (row.accepted,)}
+            basis[row.item] = tuple(dict.fromkeys(basis.get(row.item, ()) + sentences))
+        else:
+            value = _accepted(value) + (row.accepted,)
+            basis[row.accepted] = sentences
+    return replace(key, value=value, basis=basis)
+
+
+def _accepted(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def reading_labels(consideration_id: str, source_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(accepted labels, their supporting sentence ids) for an article's reading of a consideration:
+    readings.csv's direction first, then its also_accepted alternatives; `not_discussed` where the
+    article has no reading."""
+    from considerations import load_readings
+    from considerations.data import reading_alternatives
+    from considerations.questions import sentences_of_claims
+
+    readings = load_readings()
+    row = readings[(readings["consideration_id"] == consideration_id) & (readings["source_id"] == source_id)]
+    if row.empty:
+        return (NOT_DISCUSSED,), ()
+    labels = [str(row["direction"].iloc[0])]
+    ids = list(row["claim_ids"].iloc[0][:2])
+    alternatives = reading_alternatives()
+    mine = alternatives[(alternatives["consideration_id"] == consideration_id) & (alternatives["source_id"] == source_id)]
+    for alt in mine.itertuples():
+        if alt.direction not in labels:
+            labels.append(str(alt.direction))
+            ids += [i for i in alt.ids if i not in ids]
+    return tuple(labels), tuple(sentences_of_claims(ids))
 
 
 def reading_directions_key(items, source_id: str) -> Key:
-    """Key for "which way does this article say each consideration pushes Pakistan?":
-    the article's direction from readings.csv, or `not_discussed` where it gives no reading.
-    Cites the first supporting claim of each reading."""
+    """Key for "which way does this article say each consideration pushes Pakistan?": the article's
+    direction from readings.csv and every alternative it accepts (`not_discussed` where it gives no
+    reading), each item with the sentences that support its labels."""
     from considerations import load_readings
 
     readings = load_readings()
     mine = readings[readings["source_id"] == source_id].set_index("consideration_id")
-    value, cite = {}, []
+    value, basis, cite = {}, {}, []
     for cid in items:
+        labels, sentences = reading_labels(cid, source_id)
+        value[cid] = labels[0] if len(labels) == 1 else labels
+        basis[cid] = sentences
         if cid in mine.index:
-            value[cid] = str(mine.at[cid, "direction"])
             cite += list(mine.at[cid, "claim_ids"][:1])
-        else:
-            value[cid] = NOT_DISCUSSED
-    return Key(value=value, cite=tuple(cite))
+    return Key(value=value, cite=tuple(cite), basis=basis)
 
 
 def load_solutions(assignment: str, course_dir: Path) -> dict[str, str]:

@@ -233,7 +233,8 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         Classification(
             "q8_disagreement_kinds", 3.5, "comparing_the_articles",
             "For each consideration in disagreements.csv: do the articles give different directions, the same direction, or is one of them silent?",
-            items=("russian_recognition", "bilateral_thaw", "counterterrorism_ttp", "economy", "refugees", "russia_axis", "us_west_imf"),
+            # russia_axis is left out: the readings a careful reader can defend give every kind.
+            items=("russian_recognition", "bilateral_thaw", "counterterrorism_ttp", "economy", "refugees", "us_west_imf"),
             labels=("different_direction", "same_direction", "one_article_silent"),
         ),
         Number(

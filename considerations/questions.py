@@ -155,13 +155,14 @@ def _claim_sentences(data_folder: str) -> dict[str, list[str]]:
 
 
 def sentences_of_claims(claim_ids) -> list[str]:
-    """The sentence ids behind some claims (what feedback points a student to)."""
+    """The sentence ids behind some claims or sentences (what feedback points a student to)."""
     from considerations.paths import data_dir
 
     places = _claim_sentences(str(data_dir()))
     out: list[str] = []
     for cid in claim_ids:
-        out += [s for s in places.get(cid, []) if s not in out]
+        # An id that is no claim's is taken as a sentence id (bases may name sentences directly).
+        out += [s for s in places.get(cid, [cid]) if s not in out]
     return out
 
 

@@ -7,7 +7,7 @@ questions have no key: evidence is checked against the article text, free text
 is graded by hand.
 """
 
-from autograder.keys import Key
+from autograder.keys import NOT_DISCUSSED, Key, reading_labels
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -19,18 +19,28 @@ def _claims():
 
 
 def q1_coverage() -> Key:
+    """Which article discusses each item: from readings.csv, accepting every combination its readings
+    allow (an article whose reading also accepts `not_discussed` may be left out)."""
     q = question(ASSIGNMENT, "q1_coverage")
-    readings = load_readings()
-    value, cite = {}, []
+    value, basis, cite = {}, {}, []
     for cid in q.items:
-        rows = readings[readings["consideration_id"] == cid]
-        sources = {str(s) for s in rows["source_id"]}
-        if not sources:
+        says = {}
+        for sid in (IESS, COMMENTARY):
+            labels, sentences = reading_labels(cid, sid)
+            says[sid] = [d for d, ok in ((True, labels[0] != NOT_DISCUSSED), (False, NOT_DISCUSSED in labels)) if ok]
+            basis[cid] = basis.get(cid, ()) + sentences
+        accepted = []
+        for iess in says[IESS]:
+            for comm in says[COMMENTARY]:
+                label = "both" if iess and comm else IESS if iess else COMMENTARY if comm else None
+                if label and label not in accepted:
+                    accepted.append(label)
+        if not accepted:
             raise ValueError(f"no article reads {cid!r} in readings.csv; change the question's items")
-        value[cid] = "both" if sources == {IESS, COMMENTARY} else sources.pop()
-        if value[cid] == "both":
-            cite += [ids[0] for ids in rows["claim_ids"]]
-    return Key(value=value, cite=tuple(cite))
+        value[cid] = accepted[0] if len(accepted) == 1 else tuple(accepted)
+        readings = load_readings()
+        cite += [ids[0] for ids in readings[readings["consideration_id"] == cid]["claim_ids"]][:1]
+    return Key(value=value, cite=tuple(cite), basis=basis)
 
 
 def q2_voice() -> Key:

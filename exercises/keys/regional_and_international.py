@@ -7,7 +7,7 @@ considerations.csv. Multiple-choice feedback is written by hand and cites its
 claims; where an option stands for a direction, the key picks it from the data.
 """
 
-from autograder.keys import Key, reading_directions_key
+from autograder.keys import NOT_DISCUSSED, Key, reading_directions_key, reading_labels
 from considerations import load_claims, load_considerations, load_disagreements, load_readings
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -69,22 +69,29 @@ def q4_india_pull() -> Key:
 
 
 def q8_disagreement_kinds() -> Key:
+    """Kind of disagreement per consideration, from both articles' readings; where a reading accepts
+    alternatives, every kind that some accepted pair of readings gives is accepted."""
     q = question(ASSIGNMENT, "q8_disagreement_kinds")
     listed = set(load_disagreements()["consideration_id"].astype(str))
-    if set(q.items) != listed:
-        raise ValueError(f"the question's items differ from disagreements.csv: {sorted(set(q.items) ^ listed)}")
-    value = {}
+    if not set(q.items) <= listed:
+        raise ValueError(f"items not in disagreements.csv: {sorted(set(q.items) - listed)}")
+    value, basis = {}, {}
     for cid in q.items:
-        iess, comm = _reading(cid, IESS), _reading(cid, COMMENTARY)
-        if iess is None or comm is None:
-            value[cid] = "one_article_silent"
-        elif iess["direction"] == comm["direction"]:
-            value[cid] = "same_direction"
-        else:
-            value[cid] = "different_direction"
-    disagreements = load_disagreements().set_index("consideration_id")
-    cite = tuple(disagreements.at[cid, "claim_ids"][0] for cid in ("economy", "us_west_imf"))
-    return Key(value=value, cite=cite)
+        (iess, iess_basis), (comm, comm_basis) = reading_labels(cid, IESS), reading_labels(cid, COMMENTARY)
+        kinds = []
+        for a in iess:
+            for b in comm:
+                kind = ("one_article_silent" if NOT_DISCUSSED in (a, b)
+                        else "same_direction" if a == b else "different_direction")
+                if kind not in kinds:
+                    kinds.append(kind)
+        if len(kinds) == 3:
+            raise ValueError(f"{cid}: the readings allow every kind of disagreement, so no answer is wrong; drop the item")
+        value[cid] = kinds[0] if len(kinds) == 1 else tuple(kinds)
+        basis[cid] = iess_basis + comm_basis
+    readings = load_readings()
+    economy = readings[readings["consideration_id"] == "economy"]["claim_ids"]
+    return Key(value=value, cite=tuple(ids[0] for ids in economy), basis=basis)
 
 
 def q5_russia_motive() -> Key:
@@ -145,11 +152,9 @@ q7_us_constraint_evidence = [
 ]
 """,
     'q8_disagreement_kinds': """\
-from considerations import load_disagreements
-
 readings = load_readings()
 q8_disagreement_kinds = {}
-for cid in load_disagreements()["consideration_id"].astype(str):
+for cid in check.questions["q8_disagreement_kinds"].items:
     mine = readings[readings["consideration_id"] == cid]
     directions = dict(zip(mine["source_id"].astype(str), mine["direction"].astype(str)))
     if len(directions) < 2:

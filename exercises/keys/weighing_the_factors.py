@@ -102,8 +102,9 @@ def q8_best_supported() -> Key:
             "wait_for_consensus": "Best supported: the IESS analysis expects Pakistan to wait for a consensus or for other recognitions; the "
             "commentary's own evidence (Islamabad is in no hurry; Pakistan fears being sidelined if others follow Russia; an eventual "
             "'pragmatic' recognition is left open) fits waiting better than its headline does.",
-            "not_recognise": "Defensible as the commentary's lean, but neither article rules recognition out: the IESS analysis expects it "
-            "once others move, and the commentary leaves an eventual 'pragmatic' recognition open.",
+            "not_recognise": "Weak as a reading of both articles together: it is at most the commentary's lean, and neither article rules "
+            "recognition out; the IESS analysis expects it once others move, and the commentary leaves an eventual 'pragmatic' "
+            "recognition open.",
         },
     )
 
