@@ -51,15 +51,18 @@ MAX_QUOTE_CHARS = 2000
 MAX_QUOTE_WORDS = 300
 HINT_WORDS = 16  # of a quote, compared with passages for the closest-passage hint
 MAX_RAW_CHARS = 100 * MAX_QUOTE_CHARS  # whitespace padding beyond this is no longer a quote
-# Words whose omission turns a statement round. "n't" endings are caught separately.
+# Words whose omission turns a statement round: negations, and the verbs of refusing or
+# denying ("have refused to recognise" -> "have ... recognise"). "n't" endings are caught separately.
 NEGATIONS = frozenset(
-    "not no never nor neither none nothing nobody nowhere without cannot hardly barely scarcely".split()
+    "not no never nor neither none nothing nobody nowhere without cannot hardly barely scarcely "
+    "refuse refuses refused refusing deny denies denied denying reject rejects rejected rejecting "
+    "fail fails failed failing".split()
 )
 
 ELLIPSIS_RULE = (
     f"An ellipsis (… or ...) may stand for left-out words only when each part around it has at "
     f"least {MIN_FRAGMENT_WORDS} words copied word for word, the parts come in the article's order "
-    "from one paragraph, and the left-out words include no negation such as not, no or never."
+    "from one paragraph, and the left-out words include no negation such as not, no, never or refused."
 )
 SPANNING_RULE = (
     f"A quote that runs over several sentences counts for what each sentence it quotes at least "
@@ -250,22 +253,27 @@ def _prepare(text) -> _Query:
     return _Query(quote_words, [f for f in fragments if f])  # empty ends are truncation marks
 
 
-def _locate_in(index: _SourceIndex, query: _Query) -> tuple[_Located | None, str | None]:
-    """Where the quote lies in one article, or (None, why not) for an ellipsis that breaks the rule."""
+def _occurrences(index: _SourceIndex, query: _Query) -> tuple[list[_Located], str | None]:
+    """Every place the quote lies in one article, or ([], why not) when the only near-miss is
+    an ellipsis or a cut that breaks the rules (None when there is no near-miss)."""
+    found: list[_Located] = []
+    problem = None
     for paragraph in index.paragraphs:
         at = _find_words(paragraph, query.words)
-        if at != -1:  # word for word (any ellipsis in the quote stood for the body's own punctuation)
-            first = paragraph.first_word + at
-            return _Located(index, paragraph, ((first, first + len(query.words)),)), None
-    if len(query.fragments) < 2:
-        return None, None
+        while at != -1:  # word for word (an ellipsis in the quote stood for the body's own punctuation)
+            problem = problem or _cut_negation(index, paragraph, at)
+            if not _cut_negation(index, paragraph, at):
+                first = paragraph.first_word + at
+                found.append(_Located(index, paragraph, ((first, first + len(query.words)),)))
+            at = _find_words(paragraph, query.words, at + 1)
+    if found or len(query.fragments) < 2:
+        return found, None if found else problem
     short = [f for f in query.fragments if len(f) < MIN_FRAGMENT_WORDS]
     if short:
-        return None, (
+        return [], (
             f"the part “{' '.join(short[0])}” next to an ellipsis has {len(short[0])} word(s), fewer than "
             f"{MIN_FRAGMENT_WORDS}; {ELLIPSIS_RULE}"
         )
-    problem = None
     for paragraph in index.paragraphs:
         chain = _chain(paragraph, query.fragments)
         if chain is None:
@@ -280,9 +288,25 @@ def _locate_in(index: _SourceIndex, query: _Query) -> tuple[_Located | None, str
                 f"quote the words with “{dropped}” in them. {ELLIPSIS_RULE}"
             )
             continue
+        cut = _cut_negation(index, paragraph, chain[0][0])
+        if cut:
+            problem = problem or cut
+            continue
         spans = tuple((paragraph.first_word + i, paragraph.first_word + j) for i, j in chain)
-        return _Located(index, paragraph, spans), None
-    return None, problem
+        found.append(_Located(index, paragraph, spans))
+    return found, None if found else problem
+
+
+def _cut_negation(index: _SourceIndex, paragraph: _Paragraph, at: int) -> str | None:
+    """Why a quote starting at word `at` of the paragraph misquotes, when the article's word
+    right before it is a negation the quote leaves out ("not | taking concrete action")."""
+    if at == 0:
+        return None
+    before = index.words[paragraph.first_word + at - 1].text
+    if not _negation_in([before]):
+        return None
+    return (f"the article's “{before}” comes right before these words and the quote leaves it out, "
+            f"which turns round what the article says; start the quote at “{before}”.")
 
 
 def _chain(paragraph: _Paragraph, fragments: list[list[str]]) -> list[tuple[int, int]] | None:
@@ -313,14 +337,20 @@ def _chain(paragraph: _Paragraph, fragments: list[list[str]]) -> list[tuple[int,
     return spans
 
 
-def _locate(query: _Query, candidates: list[Source]) -> tuple[_Located | None, str | None]:
+def _locate_all(query: _Query, candidates: list[Source]) -> tuple[list[_Located], str | None]:
+    found: list[_Located] = []
     problem = None
     for source in candidates:
-        located, why = _locate_in(_index(source), query)
-        if located:
-            return located, None
+        places, why = _occurrences(_index(source), query)
+        found += places
         problem = problem or why
-    return None, problem
+    return found, None if found else problem
+
+
+def _locate(query: _Query, candidates: list[Source]) -> tuple[_Located | None, str | None]:
+    """The first place the quote lies in (articles in order, then paragraphs), or (None, why not)."""
+    found, problem = _locate_all(query, candidates)
+    return (found[0], None) if found else (None, problem)
 
 
 def _sources_to_search(source: str | None) -> list[Source]:
@@ -489,48 +519,76 @@ def check_evidence(quote: str, consideration: str | None = None, source: str | N
         )
     query = _prepare(quote)
     candidates = _sources_to_search(source)
-    located, problem = _locate(query, candidates)
-    if located is None:
+    places, problem = _locate_all(query, candidates)
+    if not places:
         return _not_found(query, problem, candidates, source, consideration)
-    asked = located.index.source
-    touched, counting = _quoted_sentences(located)
-    order = list(names)
-    clear = {c for s in counting for c in s.considerations if c in names}
-    maybe = {c for s in counting for c in s.arguably if c in names} - clear
-    clear_ids = tuple(sorted(clear, key=order.index))
-    maybe_ids = tuple(sorted(maybe, key=order.index))
-    where = f"found in {asked.short_name}"
+    judged = [_Judged.of(place, names) for place in places]
+    chosen = judged[0]
     if consideration is None:
         about, arguable = None, False
-        bears = _names(clear_ids, names) or "none of the considerations"
-        reason = f"{where}, in a sentence that bears on {bears}."
-        if maybe_ids:
-            reason = reason[:-1] + f" (arguably also on {_names(maybe_ids, names)})."
+        bears = _names(chosen.clear, names) or "none of the considerations"
+        reason = f"found in {chosen.source.short_name}, in a sentence that bears on {bears}."
+        if chosen.maybe:
+            reason = reason[:-1] + f" (arguably also on {_names(chosen.maybe, names)})."
     else:
-        about = consideration in clear or consideration in maybe
-        arguable = consideration in maybe
-        asked_name = names[consideration]
-        if about and not arguable:
-            reason = f"{_upper_first(where)}, in a sentence about {asked_name}."
-        elif arguable:
-            reason = f"{_upper_first(where)}, in a sentence that bears on {asked_name} only arguably; accepted."
-        elif clear_ids:
-            reason = (f"{_upper_first(where)}, but its sentence is about {_names(clear_ids, names)}, "
-                      f"not {asked_name}.")
-        else:
-            reason = f"{_upper_first(where)}, but its sentence bears on none of the considerations, so not on {asked_name}."
+        # Words that occur in several sentences count only when every one of them bears on it:
+        # a phrase too generic to say which sentence it is from is not evidence from that sentence.
+        bearing = [j for j in judged if consideration in j.clear + j.maybe]
+        about = len(bearing) == len(judged)
+        arguable = about and any(consideration not in j.clear for j in judged)
+        if bearing and not about:
+            chosen = next(j for j in judged if j not in bearing)
+        reason = _about_reason(chosen, consideration, names, about, arguable, len(judged), bool(bearing))
     return EvidenceCheck(
         found=True,
-        source=asked.source_id,
-        sentence_ids=tuple(s.sentence_id for s in touched),
-        considerations=clear_ids,
-        arguably=maybe_ids,
+        source=chosen.source.source_id,
+        sentence_ids=tuple(s.sentence_id for s in chosen.touched),
+        considerations=chosen.clear,
+        arguably=chosen.maybe,
         about=about,
         arguable=arguable,
         reason=_upper_first(reason),
-        start=located.start,
-        end=located.end,
+        start=chosen.place.start,
+        end=chosen.place.end,
     )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One place a quote lies in, with what its counting sentences bear on."""
+
+    place: _Located
+    touched: tuple[_Sentence, ...]
+    clear: tuple[str, ...]
+    maybe: tuple[str, ...]
+
+    @property
+    def source(self) -> Source:
+        return self.place.index.source
+
+    @classmethod
+    def of(cls, place: _Located, names: dict[str, str]) -> _Judged:
+        touched, counting = _quoted_sentences(place)
+        order = list(names)
+        clear = {c for s in counting for c in s.considerations if c in names}
+        maybe = {c for s in counting for c in s.arguably if c in names} - clear
+        return cls(place, tuple(touched), tuple(sorted(clear, key=order.index)), tuple(sorted(maybe, key=order.index)))
+
+
+def _about_reason(chosen: _Judged, consideration: str, names: dict[str, str], about: bool, arguable: bool,
+                  places: int, some_bear: bool) -> str:
+    where = f"found in {chosen.source.short_name}"
+    asked = names[consideration]
+    if about and not arguable:
+        return f"{where}, in a sentence about {asked}."
+    if arguable:
+        return f"{where}, in a sentence that bears on {asked} only arguably; accepted."
+    if some_bear:
+        return (f"{where}, but these words occur in {places} places and not every sentence they are in "
+                f"is about {asked}; quote more of the sentence you mean.")
+    if chosen.clear:
+        return f"{where}, but its sentence is about {_names(chosen.clear, names)}, not {asked}."
+    return f"{where}, but its sentence bears on none of the considerations, so not on {asked}."
 
 
 def _not_found(query: _Query, problem: str | None, candidates: list[Source], asked: str | None,

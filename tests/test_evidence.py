@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from considerations import UnusableQuote, check_evidence, load_sources, verify_quote
-from considerations.evidence import ELLIPSIS_RULE, MAX_QUOTE_CHARS, MIN_FRAGMENT_WORDS, normalise, words
+from considerations.evidence import ELLIPSIS_RULE, MAX_QUOTE_CHARS, MIN_FRAGMENT_WORDS, NEGATIONS, normalise, words
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = load_sources()
@@ -105,6 +105,25 @@ def test_ellipsis_that_drops_a_negation_is_refused_and_says_so(quote, dropped):
     assert f"leaves out “{dropped}”" in m.reason
     result = check_evidence(quote, "counterterrorism_ttp")
     assert not result.found and result.about is False and f"“{dropped}”" in result.reason
+
+
+@pytest.mark.parametrize("quote, cut", [
+    ("taking concrete action against TTP", "not"),  # "...the Taliban is not taking concrete action against TTP"
+    ("of these developments mean that Pakistan will overlook", "none"),
+    ("to officially recognize the Durand Line", "refused"),
+    ("make any decision until the Taliban ensures Pakistan’s interests", "not"),
+])
+def test_a_quote_that_cuts_off_the_negation_before_it_is_refused(quote, cut):
+    m = verify_quote(quote)
+    assert not m.found
+    assert m.reason == (f"the article's “{cut}” comes right before these words and the quote leaves it out, "
+                        f"which turns round what the article says; start the quote at “{cut}”.")
+    assert verify_quote(f"{cut} {quote}").found
+
+
+def test_ellipsis_that_drops_a_verb_of_refusing_is_refused():
+    m = verify_quote("While the Taliban continues to … providing safe haven to terrorists")
+    assert not m.found and "leaves out “deny”" in m.reason
 
 
 def test_body_ellipses_need_no_substantial_fragments():
@@ -314,6 +333,29 @@ def test_no_consideration_asked_reports_what_the_sentence_bears_on(annotated):
     assert as_json["sentence_ids"] == ["brotherhood-commentary-s003"] and as_json["about"] is None
 
 
+def test_words_in_several_sentences_count_only_when_all_bear_on_it(annotated):
+    # "considerations regarding the official recognition of the Taliban" is in s010 and s051
+    generic = "considerations regarding the official recognition of the Taliban"
+    path = annotated / "sentences.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row["sentence_id"] == "iess-analysis-s010":
+            row["considerations"] = "bilateral_thaw"
+        if row["sentence_id"] == "iess-analysis-s051":
+            row["considerations"] = "bilateral_thaw;russia_axis"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert check_evidence(generic, "bilateral_thaw").about is True
+    result = check_evidence(generic, "russia_axis")
+    assert result.found and result.about is False and result.sentence_ids == ("iess-analysis-s010",)
+    assert "these words occur in 2 places and not every sentence they are in is about" in result.reason
+    longer = "Pakistan’s considerations regarding the official recognition of the Taliban relates"
+    assert check_evidence(longer, "russia_axis").about is True
+
+
 def test_ellipsis_quote_counts_only_its_quoted_sentences(annotated):
     # fragments from s003 and s004 of one paragraph; the omitted text is not quoted
     quote = "Several hardline leaders in Pakistan … that very Pakistan is silent"
@@ -344,6 +386,8 @@ def runs(draw):
     i = draw(st.integers(0, len(tokens) - 4))
     j = draw(st.integers(i + 3, min(len(tokens) - 1, i + 30)))
     assume(sum(len(re.findall(r"\w+", t.group())) > 0 for t in tokens[i : j + 1]) >= 4)
+    before = words(para[: tokens[i].start()])
+    assume(not before or before[-1].text not in NEGATIONS)  # a quote may not cut off a "not" (tested above)
     return sid, offset + tokens[i].start(), offset + tokens[j].end()
 
 
@@ -380,7 +424,7 @@ def test_property_perturbed_run_is_found_at_its_words(data):
     quote = perturb(data.draw, run)
     m = verify_quote(quote)
     assert m.found, (sid, run, quote)
-    assert _words_of(body[m.start : m.end]) == _words_of(run)
+    assert _words_of(SOURCES[m.source].body[m.start : m.end]) == _words_of(run)
     if m.source == sid:
         first, last = words(run)[0], words(run)[-1]
         assert m.start <= start + first.start  # the leftmost occurrence
