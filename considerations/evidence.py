@@ -430,6 +430,7 @@ class _Sentence:
     text: str
     considerations: tuple[str, ...]
     arguably: tuple[str, ...]
+    word_count: int
 
 
 @lru_cache(maxsize=4)
@@ -440,7 +441,7 @@ def _sentence_table(folder: str) -> dict[str, tuple[_Sentence, ...]]:
     for row in load_sentences().itertuples():
         table.setdefault(row.source_id, []).append(
             _Sentence(row.sentence_id, int(row.start), int(row.end), row.text,
-                      tuple(row.considerations), tuple(row.arguably))
+                      tuple(row.considerations), tuple(row.arguably), len(words(row.text)))
         )
     return {sid: tuple(rows) for sid, rows in table.items()}
 
@@ -486,7 +487,7 @@ def _quoted_sentences(located: _Located) -> tuple[list[_Sentence], list[_Sentenc
     if not touched:
         return [], []
     qualifying = [k for k in touched
-                  if counts[k] >= MIN_WORDS or counts[k] == len(words(sentences[k].text))]
+                  if counts[k] >= MIN_WORDS or counts[k] == sentences[k].word_count]
     if not qualifying:
         most = max(counts.values())
         qualifying = [k for k in touched if counts[k] == most]
