@@ -36,6 +36,7 @@ from considerations.data import (
     load_readings,
     load_timeline,
 )
+from considerations.paths import book_url
 from considerations.sources import load_sources
 
 ASSETS = Path(__file__).resolve().parent / "widgets"
@@ -89,10 +90,21 @@ def _considerations(ids: Iterable[str] | None = None) -> list[dict]:
     ]
 
 
+def claim_href(claim_id: str) -> str:
+    """Where a widget links a claim id: its sentence on the book's article page (relative to a
+    chapter of the book, or absolute when the book's address is set)."""
+    from considerations.book import claim_href as relative_href
+
+    base = book_url()
+    href = relative_href(claim_id)
+    return f"{base}/{href}" if base else href
+
+
 def _claim_dict(row, names: dict[str, str]) -> dict:
     source = str(row.source_id)
     return {
         "claim_id": str(row.claim_id),
+        "href": claim_href(str(row.claim_id)),
         "source_id": source,
         "source_label": model.SOURCE_LABELS.get(source, source),
         "source_name": load_sources()[source].short_name,
@@ -302,6 +314,9 @@ class PolicyPeriodStepper(_CourseWidget):
         periods = model.policy_periods().to_dict(orient="records")
         for p in periods:
             p["period"] = int(p["period"])
+            p["span_href"] = claim_href(str(p["span_claim_id"]))
+            for c in p["policy_claims"]:
+                c["href"] = claim_href(str(c["claim_id"]))
         super().__init__(periods=periods, period=period, **kwargs)
 
     @t.validate("period")
@@ -390,6 +405,7 @@ class ReadingsComparison(_CourseWidget):
 
     _esm = t.Unicode(_esm("readings_comparison.js")).tag(sync=True)
     cards = t.List(t.Dict()).tag(sync=True)
+    claim_hrefs = t.Dict(help="claim id -> link to its sentence on the book's article page").tag(sync=True)
     only_disagreements = t.Bool(False).tag(sync=True)
 
     def __init__(self, consideration_ids: Iterable[str] | str | None = None, **kwargs):
@@ -435,4 +451,7 @@ class ReadingsComparison(_CourseWidget):
                     "disagreement": d or None,  # list of {topic, positions, why, claim_ids}
                 }
             )
+        cited = {cid for card in cards for r in card["readings"] for cid in r["claim_ids"]}
+        cited |= {cid for card in cards for d in card["disagreement"] or [] for cid in d["claim_ids"]}
+        kwargs.setdefault("claim_hrefs", {cid: claim_href(cid) for cid in sorted(cited)})
         super().__init__(cards=cards, **kwargs)

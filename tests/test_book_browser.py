@@ -1,7 +1,9 @@
-"""The built site in headless Chromium, with no kernel: every page loads cleanly and
-only from 127.0.0.1, every widget renders and works, the weighing board computes
-exactly what `considerations.model.net_pressure` computes, and axe-core finds no
-serious or critical accessibility problem.
+"""The built site in headless Chromium, with no kernel: every page loads cleanly (no
+console warning or error) and only from 127.0.0.1, every widget renders and works, the
+weighing board computes exactly what `considerations.model.net_pressure` computes,
+axe-core finds no serious or critical accessibility problem, every page fits a 375 px
+phone, the site and its widgets follow the system's dark mode, and claim ids link to
+their sentences on the annotated article pages.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from urllib.parse import urlparse
 import pytest
 
 from considerations import load_claims, load_timeline
+from considerations.book import article_page, claim_sentences, sentences
 from considerations.model import article_directions, article_weights, net_pressure, verdict
+from considerations.sources import load_sources
 from test_book_build import HTML, STATE, built_book, toc_pages
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -37,7 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = toc_pages() + ["genindex", "search", "index"]
+ARTICLE_PAGES = [article_page(s) for s in load_sources()]
+PAGES = toc_pages() + ARTICLE_PAGES + ["search", "index"]
+PHONE = {"width": 375, "height": 812}
 WIDGET_TIMEOUT_MS = 30_000
 
 
@@ -76,6 +82,7 @@ def browser():
 class PageLog:
     def __init__(self):
         self.console_errors: list[str] = []
+        self.console_warnings: list[str] = []
         self.page_errors: list[str] = []
         self.failed: list[str] = []
         self.bad_status: list[str] = []
@@ -84,6 +91,7 @@ class PageLog:
     def problems(self) -> list[str]:
         return (
             [f"console error: {m}" for m in self.console_errors]
+            + [f"console warning: {m}" for m in self.console_warnings]
             + [f"page error: {m}" for m in self.page_errors]
             + [f"failed request: {m}" for m in self.failed]
             + [f"HTTP error: {m}" for m in self.bad_status]
@@ -98,8 +106,9 @@ def _local(url: str) -> bool:
     return parsed.hostname == "127.0.0.1"
 
 
-def open_page(browser, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+def open_page(browser, url: str, **context_options):
+    options = {"viewport": {"width": 1280, "height": 900}, "service_workers": "block", **context_options}
+    context = browser.new_context(**options)
     log = PageLog()
 
     def route(route):
@@ -111,7 +120,14 @@ def open_page(browser, url: str):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda m: log.console_errors.append(f"{m.text} @ {m.location.get('url')}") if m.type == "error" else None)
+    def console(message):
+        where = f"{message.text} @ {message.location.get('url')}"
+        if message.type == "error":
+            log.console_errors.append(where)
+        elif message.type == "warning":
+            log.console_warnings.append(where)
+
+    page.on("console", console)
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.on("requestfailed", lambda r: log.failed.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: log.bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -313,12 +329,30 @@ def test_claims_explorer_filters(browser, site):
         start = int(root.get_attribute("data-count"))
         options = root.locator('select[data-filter="direction"]')
         options.select_option("against")
-        shown = root.locator("li.cw-claim").evaluate_all("els => els.map(e => e.dataset.claim)")
-        assert len(shown) == int(root.get_attribute("data-count")) <= start
+        against = int(root.get_attribute("data-count"))
+        assert 0 < against <= start
+        # Paged: PAGE_SIZE (10) claims at a time; walk every page and collect them.
+        shown = []
+        while True:
+            shown += root.locator("li.cw-claim").evaluate_all("els => els.map(e => e.dataset.claim)")
+            following = root.get_by_role("button", name="Next")
+            if not following.is_visible() or following.is_disabled():
+                break
+            following.click()
+        assert len(shown) == len(set(shown)) == against
         assert all(claims.loc[c, "direction"] == "against" for c in shown)
-        assert re.match(rf"{len(shown)} of \d+ claims match", root.locator(".cw-count").inner_text())
+        assert re.match(rf"{against} of \d+ claims match", root.locator(".cw-count").inner_text())
         chart = root.locator("svg[role=img]").first.get_attribute("aria-label")
-        assert f"against: {len(shown)}" in chart
+        assert f"against: {against}" in chart
+        # The list never holds more than one page: the glossary used to be 33,000 px tall.
+        options.select_option("")
+        assert root.locator("li.cw-claim").count() == min(10, start)
+        assert root.get_attribute("data-page") == "1"
+        # Each claim id links to its sentence on the article page.
+        first = root.locator("li.cw-claim").first
+        cid = first.get_attribute("data-claim")
+        href = first.locator("a.cw-claim-id").get_attribute("href")
+        assert href.endswith(f"#{claim_sentences()[cid][0]}"), href
         options.select_option("")
         root.locator('input[data-filter="text"]').fill("brother")
         shown = root.locator("li.cw-claim").evaluate_all("els => els.map(e => e.dataset.claim)")
@@ -426,6 +460,215 @@ def test_readings_comparison(browser, site):
         assert root.locator(".cw-disagree").count() == disagree
         if disagree:
             assert "Why" in root.locator(".cw-disagree").first.inner_text()
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+# --- phones: every page fits 375 px ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone(browser, site, name):
+    """At 375 px (a phone, DPR 2) no page scrolls sideways and no widget sticks out of the screen."""
+    context, page, log = open_page(
+        browser, f"{site}{name}.html", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        wait_for_widgets(page)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the page is {width} px wide on a {PHONE['width']} px phone"
+        too_wide = page.evaluate(
+            """limit => Array.from(document.querySelectorAll('.cw-root')).map(el => {
+                const r = el.getBoundingClientRect();
+                return {cls: el.className, right: Math.round(r.right), inner: el.scrollWidth - el.clientWidth};
+            }).filter(w => w.right > limit || w.inner > 1)""",
+            PHONE["width"],
+        )
+        assert not too_wide, f"{name}: widgets wider than the phone or scrolling inside: {too_wide}"
+        if name in ("weighing_it_all", "glossary", ARTICLE_PAGES[0], "timeline", "regional_players"):
+            STATE.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(STATE / f"phone_{name.replace('/', '_')}.png"), full_page=False)
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+def test_weighing_board_controls_are_on_screen_on_a_phone(browser, site):
+    context, page, log = open_page(
+        browser, f"{site}weighing_it_all.html", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        wait_for_widgets(page)
+        board = page.locator(".cw-weighing-board").first
+        board.scroll_into_view_if_needed()
+        for selector in ("select[data-consideration]", "input[type=range][data-consideration]", ".cw-contribution"):
+            boxes = board.locator(selector).evaluate_all(
+                "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"
+            )
+            assert boxes, selector
+            assert all(0 <= left and right <= PHONE["width"] for left, right in boxes), (selector, boxes)
+        # and it still works with a finger: pick a direction
+        board.locator('select[data-consideration="economy"]').select_option("against")
+        assert "Contribution" in board.locator('tr[data-consideration="economy"] .cw-contribution').evaluate(
+            "e => getComputedStyle(e, '::before').content"
+        )
+        board.screenshot(path=str(STATE / "phone_weighing_board.png"))
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+# --- dark mode ------------------------------------------------------------------------------
+
+_LUMINANCE = """el => {
+    const rgb = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).map(Number);
+    const [r, g, b] = rgb.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_site_and_widgets_follow_the_system_colour_scheme(browser, site, scheme):
+    name = _first_page("ActorMap")
+    context, page, log = open_page(browser, f"{site}{name}.html", color_scheme=scheme)
+    try:
+        wait_for_widgets(page)
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        for root in page.locator(".cw-root").all():
+            luminance = root.evaluate(_LUMINANCE)
+            if scheme == "dark":
+                assert luminance < 0.05, f"a widget stays light in dark mode ({root.get_attribute('class')})"
+            else:
+                assert luminance > 0.8, root.get_attribute("class")
+        # The actor map's radio buttons draw for the widget's background: unselected ones are
+        # not filled dots that look selected (they were, in dark mode, on a white widget).
+        radios = page.locator(".cw-actor-map input[type=radio]")
+        assert radios.count() >= 2
+        for i in range(radios.count()):
+            assert radios.nth(i).evaluate("e => getComputedStyle(e).colorScheme") == scheme
+        page.locator(".cw-actor-map").first.screenshot(path=str(STATE / f"{scheme}_actor_map.png"))
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+def test_figures_are_readable_in_dark_mode(browser, site):
+    """Matplotlib figures keep a light background of their own in dark mode, so their dark text stays readable."""
+    pages = [p for p in toc_pages() if "<img" in (HTML / f"{p}.html").read_text(encoding="utf-8")]
+    assert pages
+    context, page, log = open_page(browser, f"{site}{pages[0]}.html", color_scheme="dark")
+    try:
+        images = page.locator("article img")
+        assert images.count() >= 1
+        for img in images.all():
+            assert img.evaluate("e => e.naturalWidth") > 0
+            box = img.evaluate_handle("e => e.closest('figure, .cell_output, p') || e.parentElement")
+            assert box.evaluate(_LUMINANCE) > 0.8 or img.evaluate(_LUMINANCE) > 0.8, "a figure sits on a dark box"
+    finally:
+        context.close()
+
+
+# --- the annotated articles and provenance links -----------------------------------------
+
+
+def test_article_page_highlights_the_sentences_of_a_consideration(browser, site):
+    source_id = next(iter(load_sources()))
+    rows = [s for s in sentences() if s["source_id"] == source_id]
+    counts: dict[str, tuple[int, int]] = {}
+    for s in rows:
+        for c in s["considerations"]:
+            counts[c] = (counts.get(c, (0, 0))[0] + 1, counts.get(c, (0, 0))[1])
+        for c in s["arguably"]:
+            if c not in s["considerations"]:
+                counts[c] = (counts.get(c, (0, 0))[0], counts.get(c, (0, 0))[1] + 1)
+    assert counts, "no sentence of the article is annotated with a consideration"
+    wanted = max(counts, key=lambda c: counts[c][0] + counts[c][1])
+    context, page, log = open_page(browser, f"{site}{article_page(source_id)}.html")
+    try:
+        form = page.locator("form.article-highlighter")
+        assert page.locator(".article-sentence.is-on").count() == 0
+        form.locator("select").select_option(wanted)
+        on, arguable = counts[wanted]
+        assert page.locator(".article-sentence.is-on").count() == on
+        assert page.locator(".article-sentence.is-arguable").count() == arguable
+        assert f"{on} sentence" in form.locator(".article-highlight-status").inner_text()
+        for sid in page.locator(".article-sentence.is-on").evaluate_all("els => els.map(e => e.id)"):
+            assert wanted in next(s for s in rows if s["sentence_id"] == sid)["considerations"]
+        # a link can preselect the consideration
+        page.goto(f"{site}{article_page(source_id)}.html?consideration={wanted}", wait_until="networkidle")
+        assert page.locator(".article-sentence.is-on").count() == on
+        # each sentence shows the claims resting on it
+        claimed = [(sid, cs) for cs_ in [claim_sentences()] for sid, cs in [(v[0], k) for k, v in cs_.items()]]
+        sid, cid = next((sid, cid) for sid, cid in claimed if sid.startswith(source_id))
+        assert cid in page.locator(f"[id='{sid}'] .claim-chip").all_inner_texts()
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+def test_claim_ids_preview_their_quote_and_open_their_sentence(browser, site):
+    claims = load_claims().set_index("claim_id")
+    context, page, log = open_page(browser, f"{site}durand_line.html", viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        ref = page.locator("article .claim-ref").first
+        link = ref.locator("a.claim-link")
+        cid = link.inner_text().strip()
+        assert claims.loc[cid, "quote"] in link.get_attribute("title")  # hover preview
+        popover = ref.locator(".claim-popover")
+        assert not popover.is_visible()
+        ref.locator("button.claim-peek").tap()  # tap preview
+        assert popover.is_visible()
+        assert claims.loc[cid, "quote"] in popover.inner_text()
+        box = popover.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        page.keyboard.press("Escape")
+        assert not popover.is_visible()
+        link.click()
+        page.wait_for_load_state("networkidle")
+        sentence_id = claim_sentences()[cid][0]
+        assert page.url.endswith(f"#{sentence_id}")
+        target = page.locator(f"[id='{sentence_id}']")
+        assert target.count() == 1 and target.is_visible()
+        assert cid in (target.get_attribute("data-claims") or "").split()
+        assert not log.problems(), log.problems()
+    finally:
+        context.close()
+
+
+def test_timeline_legend_symbols_match_the_markers(browser, site):
+    name = _first_page("TimelineExplorer")
+    context, page, log = open_page(browser, f"{site}{name}.html")
+    try:
+        wait_for_widgets(page)
+        root = page.locator(".cw-timeline").first
+        for basis in ("article", "inferred"):
+            key = root.locator(f".cw-key-{basis}").evaluate("e => getComputedStyle(e).backgroundColor")
+            markers = root.locator(f".cw-marker-{basis}")
+            assert markers.count() >= 1, basis
+            assert markers.first.evaluate("e => getComputedStyle(e).fill") == key, basis
+            assert "gradient" not in root.locator(f".cw-key-{basis}").evaluate("e => getComputedStyle(e).backgroundImage")
+    finally:
+        context.close()
+
+
+def test_glossary_has_a_to_z_jumps(browser, site):
+    context, page, log = open_page(browser, f"{site}glossary.html")
+    try:
+        wait_for_widgets(page)
+        letters = page.locator(".az-letters a")
+        assert letters.count() >= 8
+        letter = letters.nth(3)
+        letter.click()
+        group = page.locator(f"dt#az-{letter.inner_text()}")
+        term_link = group.locator("xpath=following-sibling::dd[1]//a").first
+        term = term_link.inner_text()
+        assert term[0].upper() == letter.inner_text()
+        term_link.click()
+        anchor = page.url.split("#")[1]
+        assert page.locator(f"dt[id='{anchor}']").inner_text().strip() == term
+        height = page.evaluate("document.scrollingElement.scrollHeight")
+        assert height < 20_000, f"the glossary is {height} px tall"
         assert not log.problems(), log.problems()
     finally:
         context.close()

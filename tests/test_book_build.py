@@ -11,6 +11,7 @@ workers. `test_book_browser.py` uses the same function.
 from __future__ import annotations
 
 import fcntl
+import html
 import json
 import os
 import re
@@ -293,3 +294,116 @@ def test_make_serve_previews_the_built_site_on_localhost_only():
     assert recipe, "the Makefile has no serve target"
     assert "http.server" in recipe.group(1) and "--bind 127.0.0.1" in recipe.group(1)
     assert "$(BOOK)/_build/html" in recipe.group(1)
+
+
+# --- provenance: claim ids link to the sentences of the annotated articles ---------------
+
+
+class _ClaimCodes(HTMLParser):
+    """Every <code> in a page: its text and the href of the <a> it sits in (None if none); every element id."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str | None] = []  # href of each open <a>
+        self.code: list[str] | None = None
+        self.code_href: str | None = None
+        self.codes: list[tuple[str, str | None]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+        elif tag == "code":
+            self.code = []
+            self.code_href = next((h for h in reversed(self.links) if h), None)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            self.links.pop()
+        elif tag == "code" and self.code is not None:
+            self.codes.append(("".join(self.code).strip(), self.code_href))
+            self.code = None
+
+    def handle_data(self, data):
+        if self.code is not None:
+            self.code.append(data)
+
+
+def _parse(path: Path) -> _ClaimCodes:
+    parser = _ClaimCodes()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_claim_id_in_a_chapter_links_to_an_existing_sentence(book):
+    from considerations import load_claims
+
+    claim_ids = set(load_claims()["claim_id"])
+    ids_of: dict[Path, set[str]] = {}
+    shown = 0
+    problems = []
+    for page in sorted(HTML.rglob("*.html")):
+        if "_widgets" in page.parts or "_static" in page.parts:
+            continue
+        for text, href in _parse(page).codes:
+            if text not in claim_ids:
+                continue
+            shown += 1
+            where = f"{page.relative_to(HTML)}: {text}"
+            if not href or "#" not in href:
+                problems.append(f"{where} is not a link to a sentence")
+                continue
+            file, fragment = href.split("#", 1)
+            target = (page.parent / file).resolve()
+            if not target.is_file():
+                problems.append(f"{where} links to {href}, which does not exist")
+                continue
+            if target not in ids_of:
+                ids_of[target] = _parse(target).ids
+            if fragment not in ids_of[target]:
+                problems.append(f"{where} links to {href}, which has no element with that id")
+            elif not fragment.startswith(text.split("-")[0]) and "-s" not in fragment:
+                problems.append(f"{where} links to {href}, which is not a sentence anchor")
+    assert shown >= 100, f"only {shown} claim ids are shown in the book: did the chapters stop citing claims?"
+    assert not problems, f"{len(problems)} broken claim link(s):\n" + "\n".join(problems[:40])
+
+
+def test_each_article_has_an_annotated_page_with_every_sentence(book):
+    from considerations.book import article_page, claim_sentences, sentences
+    from considerations.sources import load_sources
+
+    claims_on: dict[str, set[str]] = {}
+    for claim_id, sids in claim_sentences().items():
+        for sid in sids:
+            claims_on.setdefault(sid, set()).add(claim_id)
+    for source_id, source in load_sources().items():
+        path = HTML / f"{article_page(source_id)}.html"
+        assert path.is_file(), f"no page for {source_id}"
+        text = path.read_text(encoding="utf-8")
+        assert source.title.split("!")[0].replace("“", "&#8220;")[:20] in text or source.title[:20] in text
+        parsed = _parse(path)
+        rows = [s for s in sentences() if s["source_id"] == source_id]
+        assert rows
+        for s in rows:
+            assert s["sentence_id"] in parsed.ids, f"{source_id}: no anchor {s['sentence_id']}"
+            if s["kind"] != "sentence":
+                continue
+            span = re.search(rf'<span id="{s["sentence_id"]}" class="article-sentence"([^>]*)>', text)
+            assert span, s["sentence_id"]
+            attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', span.group(1)))
+            assert set(attrs["considerations"].split()) == set(s["considerations"]), s["sentence_id"]
+            assert set(attrs["arguably"].split()) == set(s["arguably"]), s["sentence_id"]
+            assert set(attrs["claims"].split()) == claims_on.get(s["sentence_id"], set()), s["sentence_id"]
+        # the full text: every sentence's words are on the page, in order
+        at = text.find("<article")
+        for s in rows:
+            found = text.find(html.escape(source.body[s["start"]:s["end"]], quote=False)[:60], at)
+            assert found != -1, f"{source_id}: {s['sentence_id']} is missing or out of order"
+            at = found
+    # the pages are in the navigation
+    intro = (HTML / "intro.html").read_text(encoding="utf-8")
+    for source_id in load_sources():
+        assert f'href="{article_page(source_id)}.html"' in intro, f"{source_id} is not in the navigation"

@@ -99,13 +99,30 @@ function fmtSigned(x) {
   return v > 0 ? `+${v}` : v < 0 ? `\u2212${Math.abs(v)}` : "0";
 }
 
+/** A claim id, as a link to its sentence on the book's article page when the widget knows it. */
+function claimRef(claimId, href, quote) {
+  return href
+    ? h("a", { class: "cw-claim-id", href, title: quote ? `\u201c${quote}\u201d` : null }, claimId)
+    : h("span", { class: "cw-claim-id" }, claimId);
+}
+
+/** Claim ids separated by commas, each a link when `hrefs` (claim id -> address) has it. */
+function claimRefs(claimIds, hrefs) {
+  const out = [];
+  claimIds.forEach((c, i) => {
+    if (i) out.push(", ");
+    out.push(claimRef(c, (hrefs || {})[c]));
+  });
+  return out;
+}
+
 /** A quote with its claim id and article. */
 function quoteBlock(claim) {
   return h(
     "blockquote",
     { class: "cw-quote" },
     h("p", {}, `\u201c${claim.quote}\u201d`),
-    h("footer", {}, `${claim.source_label} \u00b7 claim ${claim.claim_id}`)
+    h("footer", {}, `${claim.source_label} \u00b7 claim `, claimRef(claim.claim_id, claim.href))
   );
 }
 

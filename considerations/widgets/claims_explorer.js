@@ -1,6 +1,10 @@
 // ClaimsExplorer: filter the claims by consideration, article, direction and
 // voice, or search their text; a count of matches and a bar chart of claims
-// per direction for the current filter. (Prepended with _shared.js by widgets.py.)
+// per direction for the current filter. The list shows PAGE_SIZE claims at a time
+// (all 126 at once made a page 33,000 px tall), with Previous/Next.
+// (Prepended with _shared.js by widgets.py.)
+
+const PAGE_SIZE = 10;
 
 const DIRECTION_FILTER = [
   ["", "All directions"],
@@ -74,6 +78,12 @@ function render({ model, el }) {
   );
 
   const count = h("p", { class: "cw-count", role: "status", "aria-live": "polite" });
+  let page = 0; // the page of the matching claims shown (not synced: a reading position, not a choice)
+  let lastFilters = "";
+  const pageText = h("span", { class: "cw-page" });
+  const previous = h("button", { type: "button", class: "cw-button cw-button-quiet", onclick: () => { page -= 1; update(); } }, "Previous");
+  const following = h("button", { type: "button", class: "cw-button cw-button-quiet", onclick: () => { page += 1; update(); } }, "Next");
+  const pager = h("div", { class: "cw-toolbar cw-pager", role: "group", "aria-label": "Pages of matching claims" }, previous, pageText, following);
   const chartBox = h("div", { class: "cw-chart-box" });
   const list = h("ul", { class: "cw-claim-list", "aria-label": "Matching claims" });
 
@@ -88,7 +98,8 @@ function render({ model, el }) {
     ),
     count,
     chartBox,
-    list
+    list,
+    pager
   );
 
   function update() {
@@ -98,6 +109,19 @@ function render({ model, el }) {
     const shown = claims.filter((c) => matches(c, f));
     count.textContent = `${shown.length} of ${claims.length} claims match.`;
     el.dataset.count = String(shown.length);
+    const key = JSON.stringify(f);
+    if (key !== lastFilters) page = 0; // new filters: back to the first page
+    lastFilters = key;
+    const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    const onPage = shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+    pageText.textContent = shown.length
+      ? `Claims ${page * PAGE_SIZE + 1}\u2013${page * PAGE_SIZE + onPage.length} of ${shown.length}`
+      : "";
+    previous.disabled = page === 0;
+    following.disabled = page >= pages - 1;
+    pager.hidden = pages <= 1;
+    el.dataset.page = String(page + 1);
 
     const kinds = ["toward", "against", "uncertain", ""];
     const items = kinds.map((k) => ({
@@ -118,7 +142,7 @@ function render({ model, el }) {
 
     replace(
       list,
-      shown.map((c) =>
+      onPage.map((c) =>
         h(
           "li",
           { class: "cw-claim", "data-claim": c.claim_id },
@@ -133,7 +157,8 @@ function render({ model, el }) {
             badge(`voice: ${VOICE_TEXT[c.voice] || c.voice}`, "plain"),
             c.period ? " " : null,
             c.period ? badge(`when: ${c.period}`, "plain") : null,
-            h("span", { class: "cw-claim-id" }, ` ${c.claim_id}`)
+            " ",
+            claimRef(c.claim_id, c.href, c.quote)
           )
         )
       )

@@ -144,7 +144,7 @@ function render({ model, el }) {
       h(
         "ul",
         { class: "cw-quote-list" },
-        [{ claim_id: p.span_claim_id, quote: p.span_quote }, ...p.policy_claims].map((c) =>
+        [{ claim_id: p.span_claim_id, quote: p.span_quote, href: p.span_href }, ...p.policy_claims].map((c) =>
           h("li", {}, quoteBlock({ ...c, source_label: "IESS" }))
         )
       )

@@ -38,7 +38,7 @@ function render({ model, el }) {
         ? [
             h("p", { class: "cw-badges" }, directionBadge(r.direction), " ", badge(`weight: ${r.weight}`, "plain")),
             h("p", {}, r.reading),
-            r.claim_ids.length ? h("p", { class: "cw-meta" }, `Claims: ${r.claim_ids.join(", ")}`) : null,
+            r.claim_ids.length ? h("p", { class: "cw-meta" }, "Claims: ", claimRefs(r.claim_ids, model.get("claim_hrefs"))) : null,
           ]
         : h("p", { class: "cw-muted" }, "Not discussed in this article.")
     );
@@ -73,7 +73,7 @@ function render({ model, el }) {
                     h("dt", {}, "Why"),
                     h("dd", {}, d.why)
                   ),
-                  h("p", { class: "cw-meta" }, `Claims: ${d.claim_ids.join(", ")}`),
+                  h("p", { class: "cw-meta" }, "Claims: ", claimRefs(d.claim_ids, model.get("claim_hrefs"))),
                 ])
               )
             : null
