@@ -357,7 +357,7 @@ def _sources_to_search(source: str | None) -> list[Source]:
     sources = load_sources()
     if source is None:
         return list(sources.values())
-    if source not in sources:
+    if not isinstance(source, str) or source not in sources:
         known = ", ".join(sorted(sources))
         raise UnusableQuote(f"unknown source id {source!r}; known sources: {known}")
     return [sources[source]]
@@ -514,7 +514,7 @@ def check_evidence(quote: str, consideration: str | None = None, source: str | N
     """
     folder = str(data_dir())
     names = _consideration_names(folder)
-    if consideration is not None and consideration not in names:
+    if consideration is not None and (not isinstance(consideration, str) or consideration not in names):
         raise UnusableQuote(
             f"unknown consideration id {consideration!r}; known considerations: {', '.join(names)}"
         )
@@ -554,7 +554,7 @@ def check_evidence(quote: str, consideration: str | None = None, source: str | N
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Judged:
     """One place a quote lies in, with what its counting sentences bear on."""
 

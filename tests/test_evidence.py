@@ -173,6 +173,11 @@ def test_unknown_source_and_consideration():
         verify_quote("has reacted cautiously to this development", source="bbc")
     with pytest.raises(UnusableQuote, match="unknown consideration id 'trade'; known considerations: russian_recognition"):
         check_evidence("has reacted cautiously to this development", "trade")
+    for not_an_id in (["economy"], {"economy": 1}, 3):
+        with pytest.raises(UnusableQuote, match="unknown consideration id"):
+            check_evidence("has reacted cautiously to this development", not_an_id)
+        with pytest.raises(UnusableQuote, match="unknown source id"):
+            check_evidence("has reacted cautiously to this development", source=not_an_id)
 
 
 # --- hostile input: every step linear, long input refused early -----------------------------
