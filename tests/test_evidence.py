@@ -496,3 +496,17 @@ def test_agreement_with_judged_cases():
     trap_accepted = [d for d in disagreements if d.split(":")[0] in TRAPS and "got accept" in d]
     assert not trap_accepted, "\n".join(trap_accepted)
     assert agreement >= 0.95, "\n".join(disagreements)
+
+
+@pytest.mark.parametrize("quote, consideration, accepted", [
+    # the issue's examples of paragraph-level judging gone wrong, on the real annotation
+    ("The Durand Line issue may also have some, albeit limited, impact.", "economy", False),
+    ("The Durand Line issue may also have some, albeit limited, impact.", "counterterrorism_ttp", False),
+    ("The Durand Line issue may also have some, albeit limited, impact.", "durand_line", True),
+    ("Pakistan's economy is in the ICU, heavily dependent on IMF bailout packages, U.S. support, "
+     "and investment from European nations.", "us_west_imf", True),
+    ("The same Pakistan that once rushed to embrace the Taliban is now hesitant", "brotherhood_2021", True),
+])
+def test_issue_examples_on_the_real_annotation(quote, consideration, accepted):
+    result = check_evidence(quote, consideration)
+    assert result.found and result.about is accepted, result.reason
