@@ -133,6 +133,18 @@ SCHEMAS: dict[str, Schema] = {
         ),
         key=("disagreement_id", "source_id"),
     ),
+    "answer_alternatives": Schema(
+        "answer_alternatives.csv",
+        (
+            Column("assignment", "id"),
+            Column("question", "id"),
+            Column("item", "text", required=False),
+            Column("accepted", "text"),
+            Column("basis", "list"),
+            Column("note", "text"),
+        ),
+        key=("assignment", "question", "item", "accepted"),
+    ),
     "timeline": Schema(
         "timeline.csv",
         (
@@ -479,6 +491,18 @@ def _check_policy_periods(rows: Rows) -> list[str]:
     ]
 
 
+def _check_answer_alternatives(rows: Rows) -> list[str]:
+    """Each accepted answer's basis names claims or sentences that exist."""
+    known = {r["claim_id"] for r in rows["claims"]} | set(_sentence_ids(data_dir()))
+    return [
+        f"{_where(SCHEMAS['answer_alternatives'], number, 'basis', key)}: {item!r} is neither a claim_id in "
+        "claims.csv nor a sentence_id in sentences.csv"
+        for number, row, key in _enumerate(rows, "answer_alternatives")
+        for item in row["basis"].split(";")
+        if item not in known
+    ]
+
+
 def _check_considerations_have_claims(rows: Rows) -> list[str]:
     with_claims = {r["consideration_id"] for r in rows["claims"]}
     return [
@@ -528,6 +552,7 @@ CROSS_CHECKS = [
     _check_source_naming,
     _check_disagreements,
     _check_policy_periods,
+    _check_answer_alternatives,
     _check_considerations_have_claims,
     _check_quotes,
     _check_sentences,
