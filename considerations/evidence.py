@@ -154,6 +154,7 @@ class _SourceIndex:
     source: Source
     words: tuple[_Word, ...]
     paragraphs: tuple[_Paragraph, ...]
+    haystack: str  # every word of the body, paragraphs run together: to tell a quote across a break
 
 
 @lru_cache(maxsize=8)
@@ -173,7 +174,7 @@ def _index(source: Source) -> _SourceIndex:
             paragraphs.append(_Paragraph(offset, line, len(all_words), haystack, tuple(positions)))
             all_words += line_words
         offset += len(line) + 1
-    return _SourceIndex(source, tuple(all_words), tuple(paragraphs))
+    return _SourceIndex(source, tuple(all_words), tuple(paragraphs), " " + " ".join(w.text for w in all_words) + " ")
 
 
 def _find_words(paragraph: _Paragraph, fragment: list[str], from_word: int = 0) -> int:
@@ -266,6 +267,8 @@ def _occurrences(index: _SourceIndex, query: _Query) -> tuple[list[_Located], st
                 first = paragraph.first_word + at
                 found.append(_Located(index, paragraph, ((first, first + len(query.words)),)))
             at = _find_words(paragraph, query.words, at + 1)
+    if not found and not problem and (" " + " ".join(query.words) + " ") in index.haystack:
+        problem = "the words run over a paragraph break; quote from one paragraph"
     if found or len(query.fragments) < 2:
         return found, None if found else problem
     short = [f for f in query.fragments if len(f) < MIN_FRAGMENT_WORDS]

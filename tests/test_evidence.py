@@ -75,7 +75,9 @@ def test_ellipsis_joins_substantial_fragments_in_order_within_a_paragraph():
     assert verify_quote("...has reacted cautiously to this development...").found  # truncation marks
     # out of order
     assert not verify_quote("has reacted cautiously to this development ... Pakistan, as one of the most").found
-    # fragments from two paragraphs of one article
+    # words from two paragraphs of one article, with or without an ellipsis
+    m = verify_quote("foreign ministry have clearly stated: “Islamabad is in no hurry.")
+    assert not m.found and m.reason == "the words run over a paragraph break; quote from one paragraph"
     assert not verify_quote("Four years ago, when the Taliban raised its flag ... began calling the Taliban their “brothers,”").found
     # fragments from the two articles
     assert not verify_quote("Pakistan erupted in celebration and sweets ... has reacted cautiously to this development").found
