@@ -171,3 +171,9 @@ def test_bad_alternative_is_reported(broken_data):
         validate_data()
     message = str(error.value)
     assert "readings.csv, row 3" in message and "'iess-01' is from iess-analysis" in message
+
+
+def test_bad_answer_alternative_basis_is_reported(broken_data):
+    _edit(broken_data / "answer_alternatives.csv", 0, "basis", "comm-999")
+    with pytest.raises(DataValidationError, match=r"answer_alternatives.csv, row 2.*column 'basis'.*'comm-999'"):
+        validate_data()
