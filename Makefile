@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 
-.PHONY: setup book test test-fast lint lock clean bench system-packages book-downloads
+.PHONY: setup book test test-fast test-nonroot lint lock clean bench system-packages book-downloads
 
 setup: $(STAMPS)/venv
 
@@ -123,6 +123,11 @@ book-clean:
 # --dist loadscope keeps a module's expensive fixtures on one worker (built once).
 test: setup system-packages book-widgets book-downloads lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AUTOGRADER_REQUIRE_SANDBOX=1 $(PY) -m pytest -n 2 --dist loadscope --durations=15
+
+# The sandbox and attack suites once as an ordinary user (as root, e.g. CI: a system user with no
+# login is made for it and the suites run as that user): what an instructor without root gets.
+test-nonroot: setup system-packages
+	tests/run-nonroot.sh
 
 # The inner loop: no book build, no browser, no sandbox (seconds, not minutes).
 test-fast: setup lint

@@ -129,6 +129,9 @@ def base_command(limits: Limits) -> list[str]:
             "--remount-ro", "/tmp",
             "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", SCRATCH,
             "--perms", "0777", "--dir", f"{SCRATCH}/work", "--chdir", f"{SCRATCH}/work",
+            # bwrap's root is an unlimited tmpfs whose folders belong to the sandbox's uid 0 (which a
+            # warm job is, without root on the host): read-only, so /scratch stays the only writable place.
+            "--remount-ro", "/",
             "--clearenv"]
     for key, value in sandbox_env().items():
         cmd += ["--setenv", key, value]
