@@ -63,6 +63,7 @@ def _parents() -> dict[str, Path] | None:
                 base = CGROUP_ROOT / controller / _own_cgroup(controller).lstrip("/")
                 if not (base / "cgroup.procs").exists():
                     raise OSError(f"cgroup v1 '{controller}' controller not mounted at {CGROUP_ROOT / controller}")
+                _remove_stale(base)
                 path = base / name
                 path.mkdir()
                 made[controller] = path
@@ -75,6 +76,20 @@ def _parents() -> dict[str, Path] | None:
         _run_parent = made
         atexit.register(_remove_run_parent)
         return made
+
+
+def _remove_stale(base: Path) -> None:
+    """Empty parents left by grading runs that were killed (their pid is gone) are removed."""
+    for parent in base.glob("autograder-*-*"):
+        try:
+            pid = int(parent.name.split("-")[1])
+        except ValueError:
+            continue
+        if Path(f"/proc/{pid}").exists():
+            continue
+        for job in parent.glob("job-*"):
+            _rmdir(job, tries=1)
+        _rmdir(parent, tries=1)
 
 
 def _remove_run_parent() -> None:
