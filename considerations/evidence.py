@@ -613,7 +613,7 @@ def _not_found(query: _Query, problem: str | None, candidates: list[Source], ask
     hint = _closest(query, candidates)
     where = candidates[0].short_name if asked is not None else "any of the articles"
     if problem:
-        reason = f"Not accepted: {problem}"
+        reason = f"Not accepted: {problem.rstrip('.')}."
     else:
         reason = (f"Not found word for word in {where}: copy the words exactly, in order, "
                   "from one paragraph (only case, spacing and punctuation may differ).")
