@@ -1,112 +1,151 @@
-"""`autograder feedback ASSIGNMENT`: an HTML page per student and notebook.
+"""`autograder feedback ASSIGNMENT`: one self-contained HTML page per student and assignment.
 
-Each page gives the score per question, what was wrong, a hint pointing at the
-chapter, and for evidence and source questions the passage of the article that
-supports the right reading. It never shows the checks' code; it shows the right
-answer only with --reveal. Output the student's code printed is capped.
+Per question the page shows the student's answer, the score (rounded as a person writes
+it), what was wrong item by item, the one or two sentences of the article that support
+the right reading (for what was wrong, each sentence once per page), a link to the
+chapter section that teaches it, and for a hand-graded answer the score and comment the
+instructor gave in formgrader; the total includes the hand-graded points. Without
+--reveal it never shows a key, and evidence questions point to the chapter and the
+article instead of quoting the passages (they would be the answer). A failed or invalid
+submission gets a page that says what went wrong and what to do.
+
+The page is rendered by a Jinja2 template (autograder/templates/feedback.html.j2) with
+autoescaping on: student text is escaped by default, never by remembering to.
 """
 
 from __future__ import annotations
 
-import html
 import sys
-
-
-MAX_SHOWN_OUTPUT = 2_000
-
+from functools import lru_cache
+from pathlib import Path
 
 def add_parser(verbs, name):
-    p = verbs.add_parser(name, help="write HTML feedback for every graded submission")
-    p.add_argument("assignment")
-    p.add_argument("--course", default="exercises", metavar="DIR")
-    p.add_argument("--reveal", action="store_true", help="show the right answers in the feedback")
-    p.add_argument("--student", action="append", metavar="ID")
+    p = verbs.add_parser(
+        name, help="write HTML feedback for every graded submission",
+        description="Write feedback/<student>/<assignment>/<assignment>.html for each student: the answers, "
+                    "the scores (with the hand grades and comments given in formgrader), what was wrong, the "
+                    "sentences of the articles that support the right reading and links to the chapters.")
+    p.add_argument("assignment", help="the assignment to write feedback for (a folder of COURSE/source/)")
+    p.add_argument("--course", default="exercises", metavar="DIR",
+                   help="the nbgrader course folder (default: exercises; '.' from inside it)")
+    p.add_argument("--reveal", action="store_true",
+                   help="also show the right answers (the keys); evidence passages are shown too")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeat for several); default: every submission")
+
+
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
+        autoescape=True,  # every value escaped; the template never marks student text safe
+        undefined=StrictUndefined,  # a template slip is an error in the tests, not a blank on a page
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    return env.get_template("feedback.html.j2")
+
+
+def render_page(view) -> str:
+    from autograder.reporting import assignment_title, fmt
+
+    return _template().render(v=view, fmt=fmt, assignment_title=assignment_title(view.assignment))
+
+
+def result_path(course, student: str, assignment: str) -> Path:
+    from autograder.reporting import RESULT_FILE
+
+    return course.autograded_dir(student, assignment) / RESULT_FILE
+
+
+def students_of(course, assignment: str) -> list[str]:
+    """Every folder that has a submission of the assignment or a stored result for it."""
+    names = set(course.students_with_submissions(assignment))
+    autograded = course.root / "autograded"
+    if autograded.is_dir():
+        names |= {p.name for p in autograded.iterdir() if (p / assignment / "autograder.json").is_file()}
+    return sorted(names)
+
+
+def revealed(course, assignment: str, stored: dict, keys: dict, warn) -> dict:
+    """The stored answers re-scored with reveal=True (the stored result holds no keys)."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("records"), list) or not stored["records"]:
+        return stored
+    try:
+        from autograder import grading
+
+        to_records = getattr(grading, "records_from_stored", None)
+        records = to_records(stored) if to_records else [grading.RunRecord(**r) for r in stored["records"]]
+        notebooks = grading.score_records(course, assignment, records, keys, reveal=True)
+        return {**stored, "notebooks": [dict(vars(nb)) for nb in notebooks]}
+    except Exception as error:  # noqa: BLE001 (no keys shown beats no feedback)
+        warn(f"could not re-score to reveal the answers ({type(error).__name__}: {error}); shown without them")
+        return stored
+
+
+def write_feedback(course, assignment: str, student: str, stored, *, reveal: bool, manual: dict):
+    """Write the student's page; returns (path, the page's view)."""
+    from autograder.reporting import submission_view
+
+    folder = course.feedback_dir(student, assignment)
+    view = submission_view(stored, student, assignment, reveal=reveal, folder=folder, manual=manual)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{assignment}.html"
+    path.write_text(render_page(view), encoding="utf-8")
+    return path, view
 
 
 def run(args) -> int:
-    from autograder.course import open_course
-    from autograder.grading import RunRecord, load_assignment_keys, load_stored, score_records
+    from autograder.course import open_course, valid_student_id
+    from autograder.reporting import hand_grades, load_result
+    from autograder.sanitise import terminal_safe
+
     course = open_course(args.course, [args.assignment], "feedback")
     if course is None:
         return 2
-    keys = load_assignment_keys(course, args.assignment) if args.reveal else {}
-    written = 0
-    students = args.student or course.students_with_submissions(args.assignment)
+
+    def warn(message: str) -> None:
+        print(f"  {terminal_safe(message, 400)}", file=sys.stderr)
+
+    known = students_of(course, args.assignment)
+    if args.student:
+        unknown = [s for s in args.student if s not in known]
+        if unknown:
+            print(f"autograder feedback: no submission of {args.assignment} by "
+                  f"{', '.join(terminal_safe(s, 60) for s in unknown)} under {course.root / 'submitted'}", file=sys.stderr)
+            return 2
+        students = list(dict.fromkeys(args.student))
+    else:
+        students = known
+    keys = {}
+    if args.reveal:
+        from autograder.grading import load_assignment_keys
+
+        keys = load_assignment_keys(course, args.assignment)
+    grades = hand_grades(course, args.assignment, students, warn=warn)
+    written = skipped = 0
     for student in students:
-        stored = load_stored(course, args.assignment, student)
+        stored = load_result(result_path(course, student, args.assignment))
         if stored is None:
-            print(f"  {student}: not graded yet (run `autograder grade {args.assignment}` first)", file=sys.stderr)
-            continue
+            if valid_student_id(student):
+                warn(f"{student}: not graded yet (run `autograder grade {args.assignment}` first)")
+                skipped += 1
+                continue
+            stored = {"status": "invalid", "reason": f"the folder name '{student}' is not a valid student id "
+                                                     "(letters, digits and ._@- only), so it was not graded"}
         if args.reveal:
-            records = [RunRecord(**r) for r in stored["records"]]
-            notebooks = score_records(course, args.assignment, records, keys, reveal=True)
-        else:
-            from autograder.grading import outcome_from_stored
-
-            notebooks = outcome_from_stored(stored).notebooks
-        folder = course.feedback_dir(student, args.assignment)
-        folder.mkdir(parents=True, exist_ok=True)
-        for nb in notebooks:
-            page = render(student, args.assignment, nb, stored.get("graded_at", ""))
-            (folder / f"{nb.name}.html").write_text(page, encoding="utf-8")
-            written += 1
-    print(f"wrote {written} feedback page(s) under {course.root / 'feedback'}")
+            stored = revealed(course, args.assignment, stored, keys, warn)
+        manual = {(nb, qid): value for (s, nb, qid), value in grades.items() if s == student}
+        try:
+            _, view = write_feedback(course, args.assignment, student, stored, reveal=args.reveal, manual=manual)
+        except OSError as error:
+            warn(f"{student}: the feedback could not be written ({error.strerror}: {error.filename})")
+            continue
+        written += 1
+        if view.broken:
+            warn(f"{student}: some results could not be shown ({', '.join(view.broken)}); look at "
+                 f"{result_path(course, student, args.assignment)}")
+    print(f"wrote {written} feedback page(s) under {course.root / 'feedback'}"
+          + (f"; {skipped} submission(s) not graded yet" if skipped else ""))
     return 0
-
-
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def render(student: str, assignment: str, nb, graded_at: str) -> str:
-    from considerations.assignments import ASSIGNMENTS
-    from considerations.paths import chapter_url as chapter_link
-
-    prompts = {q.qid: q for q in ASSIGNMENTS[assignment]}
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Feedback: {_e(assignment)} / {_e(nb.name)} ({_e(student)})</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}"
-        "h1{font-size:1.6rem}.q{border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}"
-        ".correct{border-left:6px solid #1a7f37}.partial{border-left:6px solid #9a6700}.incorrect,.missing{border-left:6px solid #cf222e}"
-        ".pending_manual{border-left:6px solid #0969da}blockquote{margin:.5rem 0;padding:.3rem .8rem;background:#f6f8fa;border-left:3px solid #8c959f}"
-        "pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;overflow:auto}.score{font-weight:bold}</style></head><body>",
-        f"<h1>Feedback: {_e(assignment.replace('_', ' '))}</h1>",
-        f"<p>Student: <strong>{_e(student)}</strong> · notebook: {_e(nb.name)}.ipynb · graded {_e(graded_at)}</p>",
-        f"<p class='score'>Auto-graded score: {nb.score:g} / {sum(q['points'] for q in nb.questions if q['status'] != 'pending_manual'):g}</p>",
-    ]
-    if nb.failure:
-        parts.append(f"<p role='alert'><strong>This notebook could not be graded:</strong> {_e(nb.failure)}</p>")
-    if nb.notes:
-        parts.append("<h2>About your notebook</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in nb.notes) + "</ul>")
-    parts.append("<h2>Questions</h2>")
-    for q in nb.questions:
-        question = prompts.get(q["qid"])
-        parts.append(f"<section class='q {_e(q['status'])}'><h3>{_e(q['qid'])}: {_e(question.prompt if question else '')}</h3>")
-        if q["status"] == "pending_manual":
-            parts.append(f"<p>Graded by hand against the rubric ({q['points']:g} points).</p>")
-        else:
-            parts.append(f"<p class='score'>{q['score']:g} / {q['points']:g} · {_e(q['status'])}</p><p>{_e(q['message'])}</p>")
-        if q.get("hint"):
-            chapter = question.chapter if question else ""
-            parts.append(f"<p>Hint: {_e(q['hint'])} <a href='{_e(chapter_link(chapter))}'>Open the chapter</a></p>")
-        for c in q.get("citations", []):
-            parts.append(f"<p>From {_e(c['source'])} (claim {_e(c['claim_id'])}):</p><blockquote>{_e(c['passage'])}</blockquote>")
-        if q.get("answer_shown"):
-            parts.append(f"<p>The answer: <code>{_e(q['answer_shown'])}</code></p>")
-        parts.append("</section>")
-    errors = [(i, c) for i, c in enumerate(nb.cells, start=1) if c.get("error")]
-    if errors:
-        parts.append("<h2>Errors while running your notebook</h2><ul>")
-        parts += [f"<li>code cell {i}: <code>{_e(c['error'][:300])}</code></li>" for i, c in errors]
-        parts.append("</ul>")
-    printed = "".join(c.get("output", "") for c in nb.cells) + (nb.stream or "")
-    if printed.strip():
-        shown = printed[:MAX_SHOWN_OUTPUT]
-        more = len(printed) - len(shown) + sum(c.get("truncated", 0) for c in nb.cells)
-        parts.append("<details><summary>What your code printed</summary><pre>" + _e(shown) + "</pre>")
-        if more > 0:
-            parts.append(f"<p>({more} more characters not shown)</p>")
-        parts.append("</details>")
-    parts.append("</body></html>")
-    return "\n".join(parts)

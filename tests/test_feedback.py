@@ -1,0 +1,271 @@
+"""`autograder feedback`: the page a student learns from, rendered from stored results.
+
+Golden files: tests/golden/<scenario>/stored.json (a stored result, as `autograder grade`
+writes it, plus manual.json for hand grades given in formgrader) renders to
+tests/golden/<scenario>/feedback.html. After an intended change, regenerate with
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_feedback.py tests/test_export.py
+
+and read the diff of tests/golden/ before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograder.commands.feedback import render_page
+from autograder.reporting import sentences, submission_view
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if (p / "stored.json").is_file())
+ASSIGNMENT = "reading_the_sources"
+BOOK = "https://book.example.org/course"
+AUTOGRADER = Path(sys.executable).parent / "autograder"
+
+
+@pytest.fixture(autouse=True)
+def fixed_book_url(monkeypatch):
+    # Absolute links, so the golden files do not depend on where the checkout is.
+    monkeypatch.setenv("COURSE_BOOK_URL", BOOK)
+
+
+def load_scenario(name: str):
+    folder = GOLDEN / name
+    stored = json.loads((folder / "stored.json").read_text(encoding="utf-8"))
+    manual_file = folder / "manual.json"
+    manual = {}
+    if manual_file.is_file():
+        manual = {tuple(k.split("/")): tuple(v) for k, v in json.loads(manual_file.read_text()).items()}
+    return stored, manual
+
+
+def render_scenario(name: str) -> tuple[str, object]:
+    stored, manual = load_scenario(name)
+    student = stored.get("student") if isinstance(stored.get("student"), str) else name
+    view = submission_view(stored, student, ASSIGNMENT, reveal=name == "revealed",
+                           folder=Path("/course/feedback") / student / ASSIGNMENT, manual=manual)
+    return render_page(view), view
+
+
+def check_golden(path: Path, actual: str) -> None:
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.is_file(), f"{path} is missing: run with UPDATE_GOLDEN=1 to create it"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path} differs from the rendered page (UPDATE_GOLDEN=1 regenerates it)"
+
+
+class ActiveContent(HTMLParser):
+    """Everything in a page that could run: script/style elements, event handlers, script URLs,
+    and every URL (to check that the page makes no request to another host)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.problems, self.urls = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("script", "iframe", "object", "embed", "form", "svg", "img", "link"):
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"{name} on <{tag}>")
+            if name in ("href", "src", "action"):
+                self.urls.append(value or "")
+                if re.match(r"\s*(javascript|data|vbscript):", value or "", re.I):
+                    self.problems.append(f"{name}={value!r}")
+
+
+def active(page: str) -> ActiveContent:
+    parser = ActiveContent()
+    parser.feed(page)
+    return parser
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_golden_feedback(scenario):
+    page, _ = render_scenario(scenario)
+    check_golden(GOLDEN / scenario / "feedback.html", page)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_page_is_inert_and_self_contained(scenario):
+    page, _ = render_scenario(scenario)
+    found = active(page)
+    assert not found.problems, found.problems
+    # Links only: no resource is loaded from anywhere (the CSP says so too).
+    assert "default-src 'none'" in page
+    assert all(u.startswith((BOOK + "/", "#")) for u in found.urls), found.urls
+    assert '<meta name="viewport"' in page and "@media print" in page
+
+
+def test_a_partly_wrong_answer_says_what_was_wrong_and_shows_the_sentences():
+    page, view = render_scenario("partly_wrong_quote")
+    assert "<title>Feedback: Reading the sources — bob</title>" in page
+    q1 = next(q for q in view.questions if q.qid == "q1_coverage")
+    # The sentences are tied to the wrong items, at most two, each shown once on the page.
+    assert [s.sentence_id for s in q1.sentences] == ["iess-analysis-s032", "iess-analysis-s033"]
+    assert page.count(sentences()["iess-analysis-s032"].text) == 1
+    assert f'{BOOK}/articles/iess-analysis.html#iess-analysis-s032' in page
+    # The student's answer, readable: a table of item and label, not a Python repr.
+    assert "<th scope=\"row\">durand_line</th><td>both</td>" in page
+    assert "{'" not in page
+    # Scores as a person writes them.
+    assert "2.33 / 3" in page and "2.3333" not in page
+    assert "durand_line</strong>: look again" in page
+    # The evidence question without --reveal quotes nothing: it points to the article and the chapter.
+    q6 = next(q for q in view.questions if q.qid == "q6_brotherhood_evidence")
+    assert q6.sentences == [] and q6.key is None
+    assert sentences()["brotherhood-commentary-s004"].text not in page
+    assert f"{BOOK}/refugees_and_brotherhood.html" in page
+    assert "The answer" not in page
+
+
+def test_a_right_answer_page_has_no_key_and_no_passages():
+    page, view = render_scenario("right")
+    assert all(q.key is None and not q.sentences for q in view.questions)
+    assert "The answer" not in page and "What the article says" not in page
+    assert "Score: 21 / 25" in page
+    assert "4 point(s) still to be graded by hand (q9_which_witness)" in page
+
+
+def test_reveal_shows_the_key_and_the_evidence_passage():
+    page, view = render_scenario("revealed")
+    q1 = next(q for q in view.questions if q.qid == "q1_coverage")
+    assert q1.key is not None and "The answer" in page
+    q6 = next(q for q in view.questions if q.qid == "q6_brotherhood_evidence")
+    assert [s.sentence_id for s in q6.sentences] == ["brotherhood-commentary-s004"]
+
+
+def test_the_hand_grade_and_comment_reach_the_student_with_the_total():
+    page, view = render_scenario("hand_graded_essay")
+    essay = next(q for q in view.questions if q.qid == "q9_which_witness")
+    assert essay.manual_state == "by_hand" and essay.score == 3
+    assert "3 / 4 <span class=\"label\">· Graded by hand" in page and "Your grader's comment" in page
+    assert "Good contrast between the two voices.\nCite the passage next time." in page
+    assert "Score: 6 / 7" in page and "graded by hand: 3" in page
+    assert "**In short:**" in page  # the written answer, as written
+
+
+def test_failed_and_invalid_submissions_say_what_went_wrong_and_what_to_do():
+    page, _ = render_scenario("failed_run")
+    assert "could not be graded in full" in page and "q5_loaded_language_answer" in page
+    assert "Restart Kernel and Run All Cells" in page
+    assert "NameError: name &#39;pd&#39; is not defined" in page
+    page, view = render_scenario("invalid_folder")
+    assert view.status == "invalid" and "not a valid student id" in page and "What to do" in page
+
+
+def test_hostile_results_render_escaped_and_the_page_goes_on():
+    page, view = render_scenario("hostile_strings")
+    assert "<script" not in page.lower() and "<img" not in page
+    assert "&lt;script&gt;" in page  # shown as text, so the instructor can see what was tried
+    assert "could not be shown" in page  # the result that is not even an object
+    assert view.broken
+    assert "javascript:" not in page  # the forged chapter is not linked
+    assert "a number too large to show" in page  # 10**400 as an answer
+
+
+# --- fuzzing: any stored value renders, escaped ------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    | st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
+                       "right", "partial", "pending_manual", "iess-analysis-s032", "=1+1", "q1_coverage"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["qid", "kind", "points", "score", "status", "answer", "feedback", "chapter", "section",
+                         "key", "item", "ok", "message", "sentence_ids", "<b>"]) | st.text(max_size=5),
+        children, max_size=6),
+    max_leaves=25,
+)
+QUESTION = st.fixed_dictionaries({}, optional={
+    "qid": st.sampled_from(["q1_coverage", "q6_brotherhood_evidence", "q9_which_witness", "<script>x</script>"]) | JSON,
+    "kind": st.sampled_from(["classification", "evidence", "free_text"]) | JSON,
+    "points": JSON, "score": JSON,
+    "status": st.sampled_from(["right", "partial", "wrong", "missing", "pending_manual", "failed"]) | JSON,
+    "answer": JSON, "key": JSON, "chapter": JSON, "section": JSON,
+    "feedback": st.lists(st.fixed_dictionaries({}, optional={"item": JSON, "ok": JSON, "message": JSON,
+                                                               "sentence_ids": JSON}) | JSON, max_size=3) | JSON,
+})
+STORED = st.fixed_dictionaries({}, optional={
+    "status": st.sampled_from(["graded", "failed", "invalid"]) | JSON, "reason": JSON, "graded_at": JSON,
+    "flags": JSON,
+    "notebooks": st.lists(st.fixed_dictionaries({}, optional={
+        "name": JSON, "status": JSON, "failure": JSON, "notes": JSON, "cells": JSON, "free_text": JSON,
+        "failed_cell": JSON, "questions": st.lists(QUESTION, max_size=4) | JSON}) | JSON, max_size=2) | JSON,
+}) | JSON
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stored=STORED, reveal=st.booleans())
+def test_any_stored_result_renders_without_crash_or_active_content(stored, reveal):
+    view = submission_view(stored, "fuzz<b>", ASSIGNMENT, reveal=reveal, folder=Path("/course/feedback/fuzz"),
+                           manual={(ASSIGNMENT, "q9_which_witness"): (1.0, "<script>alert(1)</script>")})
+    page = render_page(view)
+    found = active(page)
+    assert not found.problems, found.problems
+    assert "<b>" not in page.split("</style>", 1)[1].replace("<body>", "")
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def make_course(tmp_path: Path, scenarios: list[str]) -> Path:
+    """A course folder (config and source notebooks) with stored results copied in, as grading
+    would leave them: no sandbox needed."""
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "exercises" / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "exercises" / "source", course / "source")
+    for name in scenarios:
+        stored, _ = load_scenario(name)
+        student = stored.get("student") if isinstance(stored.get("student"), str) else name
+        (course / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+        folder = course / "autograded" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / "autograder.json").write_text(json.dumps(stored), encoding="utf-8")
+    return course
+
+
+def cli(*args, **kwargs):
+    env = {**os.environ, "COURSE_BOOK_URL": BOOK}
+    return subprocess.run([str(AUTOGRADER), *args], capture_output=True, text=True, env=env, **kwargs)
+
+
+@pytest.mark.slow
+def test_feedback_command_writes_one_page_per_student_and_survives_a_forged_result(tmp_path):
+    course = make_course(tmp_path, ["hostile_strings", "partly_wrong_quote", "right"])
+    # A damaged result file between two good ones.
+    (course / "submitted" / "zoe" / ASSIGNMENT).mkdir(parents=True)
+    (course / "autograded" / "zoe" / ASSIGNMENT).mkdir(parents=True)
+    (course / "autograded" / "zoe" / ASSIGNMENT / "autograder.json").write_text('{"notebooks": [{"questions": [')
+    (course / "submitted" / "not graded yet" / ASSIGNMENT).mkdir(parents=True)
+    result = cli("feedback", ASSIGNMENT, "--course", str(course))
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.relative_to(course / "feedback").as_posix() for p in (course / "feedback").rglob("*.html"))
+    assert pages == [f"{s}/{ASSIGNMENT}/{ASSIGNMENT}.html" for s in ("alice", "bob", "mallory", "not graded yet", "zoe")]
+    assert "damaged" in (course / "feedback" / "zoe" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "not a valid student id" in (course / "feedback" / "not graded yet" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "\x1b" not in result.stderr
+    unknown = cli("feedback", ASSIGNMENT, "--course", str(course), "--student", "nobody")
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr
+
+
+def test_feedback_help_describes_the_argument_and_every_option():
+    text = cli("feedback", "--help").stdout
+    for piece in ("assignment", "the assignment to write feedback for", "--course", "--reveal", "--student"):
+        assert piece in text
+    for option in ("--course DIR", "--student ID"):
+        assert re.search(re.escape(option) + r"\s+\S", text), option
