@@ -39,11 +39,12 @@ DIRECTION_LABELS = DIRECTIONS + ("not_discussed",)
 VOICES = ("author", "named_official", "anonymous_official", "unnamed_analysts", "reported_event")
 OUTCOMES = ("recognise_soon", "wait_for_consensus", "not_recognise")
 OUTCOME_TEXTS = {
-    "recognise_soon": "Pakistan recognises the Taliban government within the coming months.",
-    "wait_for_consensus": "Pakistan does not rush but keeps recognition in view: it waits for a regional or "
-    "international consensus, or for other states to recognise first.",
-    "not_recognise": "Pakistan holds back from recognition for the foreseeable future: relations are too strained "
-    "for it to be on the table.",
+    "recognise_soon": "Pakistan recognises the Taliban government within the coming months, following Russia's lead "
+    "before other neighbours do.",
+    "wait_for_consensus": "Pakistan does not rush: it waits for a regional or international consensus, or for other "
+    "states to recognise first.",
+    "not_recognise": "Pakistan holds back from recognition for the foreseeable future: relations with Kabul are too "
+    "strained for recognition to be on the table at all.",
 }
 LETTERS = ("a", "b", "c", "d")
 
@@ -83,7 +84,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Number(
             "q3_anonymous_count", 2, "the_sources",
-            "With pandas: how many of the commentary's claims rest on anonymous officials?",
+            "With pandas: on how many considerations do the commentary's anonymous officials speak?",
         ),
         MultipleChoice(
             "q4_official_line", 2, "comparing_the_articles",
@@ -319,60 +320,85 @@ ASSIGNMENTS: dict[str, list[Question]] = {
 
 
 OPTION_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    # The right option is never the longest and sits in different places (tests/test_lookup_resistance.py).
     "reading_the_sources": {
         "q4_official_line": {
-            "a": "Both articles quote Pakistan's Foreign Office spokesperson by name.",
-            "b": "The IESS analysis names the Foreign Office spokesperson; the commentary relies on unnamed ministry sources and officials.",
-            "c": "The commentary names the spokesperson; the IESS analysis relies on unnamed sources.",
-            "d": "Neither article attributes Pakistan's position to anyone: both state it as the author's own view.",
+            "a": "Neither article attributes Pakistan's position to anyone: both state it as the author's own view.",
+            "b": "The commentary names the spokesperson and quotes him at length; the IESS analysis relies on unnamed "
+            "sources in the ministry.",
+            "c": "The IESS analysis names the Foreign Office spokesperson; the commentary relies on unnamed ministry "
+            "sources and officials.",
+            "d": "Both articles quote Pakistan's Foreign Office spokesperson by name.",
         },
         "q5_loaded_language": {
-            "a": "It reports an IMF assessment of Pakistan's economy, with figures.",
-            "b": "It uses medical, life-or-death metaphors that make recognition sound catastrophic; the only support offered is Pakistan's dependence on the IMF, the US and Europe.",
-            "c": "It quotes Pakistani officials' own words about the economy.",
+            "a": "It uses metaphors of illness and death that make recognition sound fatal; its only support is "
+            "Pakistan's dependence on its lenders.",
+            "b": "It reports an assessment of Pakistan's economy by the IMF, with the figures of the bailout packages "
+            "and of the debt that Pakistan still has to repay.",
+            "c": "It quotes Pakistani officials' own words about the economy, as the foreign ministry's sources gave "
+            "them to the commentary's author.",
             "d": "It argues that trade with Afghanistan makes recognition attractive for Pakistan.",
         },
     },
     "domestic_considerations": {
         "q6_border_measures": {
-            "a": "To press Kabul into formally accepting the Durand Line in exchange for Pakistan's recognition.",
-            "b": "To make the Durand Line a real border on the ground and give the tribal areas' Pashtuns an identity of their own, because the Taliban will not accept the line.",
-            "c": "To retaliate against the Taliban for sheltering the TTP.",
-            "d": "To prepare the ground for recognising the Taliban government soon.",
+            "a": "To press Kabul into formally accepting the Durand Line in exchange for Pakistan's recognition of the "
+            "Taliban government, as earlier governments in Islamabad had tried to do.",
+            "b": "To retaliate against the Taliban for sheltering the TTP.",
+            "c": "To prepare the ground for recognising the Taliban government soon, by settling the border question "
+            "on the ground before the diplomatic step.",
+            "d": "To make the Durand Line a real border on the ground and give the tribal areas' Pashtuns an identity "
+            "of their own, since the Taliban will not accept the line.",
         },
         "q7_durand_link": {
-            "a": "A reason to recognise soon: recognition can be traded for Kabul's acceptance of the line.",
-            "b": "A reason to hold recognition back until Kabul accepts the line.",
-            "c": "An open question that the article weighs both ways without reaching a view.",
-            "d": "Now only loosely tied to recognition: Pakistan secures the border on the ground, so the dispute has at most a limited effect.",
+            "a": "An open question that the article weighs both ways, giving arguments for and against a link, "
+            "without reaching a view of its own.",
+            "b": "Now only loosely tied to recognition: Pakistan secures the border itself, so the dispute has at most "
+            "a limited effect.",
+            "c": "A reason to recognise soon: recognition can be traded for Kabul's acceptance of the line, which the "
+            "Taliban would value more than any other concession Pakistan could offer.",
+            "d": "A reason to hold recognition back until Kabul accepts the line.",
         },
     },
     "regional_and_international": {
         "q3_china_restraint": {
-            "a": "China holds back partly out of regard for Pakistan's own concerns, so it gives Pakistan no precedent to follow, only encouragement to settle disputes and engage.",
-            "b": "China has already recognised the Taliban, so Pakistan's main partner has shown the way.",
-            "c": "China opposes any engagement with the Taliban and wants Pakistan to isolate Kabul.",
-            "d": "Both articles say China is pushing Pakistan to recognise the Taliban.",
+            "a": "China has already recognised the Taliban, so Pakistan's main partner has shown the way.",
+            "b": "China opposes any engagement with the Taliban and wants Pakistan to isolate Kabul until the "
+            "Taliban change course on terrorism and on the rights of women and minorities.",
+            "c": "China holds back partly out of regard for Pakistan's concerns: no precedent to follow, only "
+            "encouragement to settle disputes and engage.",
+            "d": "Both articles say that China is pushing Pakistan to recognise the Taliban government, so that the "
+            "two partners can invest in Afghanistan together.",
         },
         "q4_india_pull": {
-            "a": "Toward recognition or at least closer ties: staying estranged from the Taliban could push Afghanistan into India's orbit and undo the 'strategic depth' Pakistan invested in.",
-            "b": "Against recognition: India's ties with Kabul show that the Taliban cannot be trusted.",
+            "a": "Against recognition: India's growing ties with Kabul show that the Taliban cannot be trusted and "
+            "will play Pakistan and India off against each other.",
+            "b": "Toward recognition or at least closer ties: staying estranged could push Afghanistan into India's "
+            "orbit and undo Pakistan's 'strategic depth'.",
             "c": "Neither way: the article mentions India only as China's rival.",
-            "d": "Toward recognition, because India is about to recognise the Taliban itself.",
+            "d": "Toward recognition, because India is about to recognise the Taliban itself, and Pakistan cannot "
+            "afford to be the last of Afghanistan's neighbours to do so.",
         },
         "q5_russia_motive": {
-            "a": "The IESS analysis's analysts see part of a larger project, an anti-Western axis with China, Iran and Central Asia; the commentary's analysts see practical aims: a foothold against terrorism and a counterweight to the China–Pakistan nexus.",
-            "b": "Both say Russia acted only to fight the Islamic State's Khorasan branch (ISKP).",
-            "c": "The IESS analysis says Russia wants to balance China; the commentary says Russia is building a bloc together with China.",
-            "d": "Only the commentary explains Russia's motives; the IESS analysis quotes the Kremlin.",
+            "a": "Both say Russia acted only to fight the Islamic State's Khorasan branch (ISKP).",
+            "b": "The IESS analysis says Russia wants to balance China; the commentary says Russia is building an "
+            "anti-Western bloc together with China, Iran and the Central Asian states.",
+            "c": "Only the commentary explains Russia's motives; the IESS analysis quotes the Kremlin's own statement "
+            "on the recognition and adds no explanation of its own, from analysts or anyone else.",
+            "d": "The IESS analysis's analysts see part of an anti-Western axis; the commentary's see practical aims: "
+            "a foothold against terrorism, a counterweight to China and Pakistan.",
         },
     },
     "weighing_the_factors": {
         "q6_model_vs_article": {
-            "a": "There is no gap: the IESS analysis expects Pakistan to recognise soon.",
-            "b": "The sum lets several pulls toward recognition outweigh one constraint, but the article treats that constraint as the concern that decides the timing: an additive model cannot express a consideration that works like a condition.",
-            "c": "Nothing needs explaining: with these values the IESS analysis's net pressure is negative, as its conclusion is.",
-            "d": "The IESS analysis gives no directions or weights, so the model says nothing about it.",
+            "a": "The sum lets several pulls toward recognition outweigh one constraint that the article treats as "
+            "deciding the timing: an additive model cannot express a condition.",
+            "b": "There is no gap: the IESS analysis expects Pakistan to recognise the Taliban soon, as the sum says, "
+            "once the next round of ministers' visits to Kabul has taken place.",
+            "c": "Nothing needs explaining: with these values the IESS analysis's net pressure is negative, as its "
+            "conclusion is.",
+            "d": "The IESS analysis gives no directions or weights, so the model cannot say anything about it, and "
+            "the values used in question 3 come from the commentary instead.",
         },
         "q7_expected_outcomes": OUTCOME_TEXTS,  # the labels' meaning, shown with the prompt
         "q8_best_supported": OUTCOME_TEXTS,

@@ -532,9 +532,11 @@ def test_numbers_with_tolerance(assignment, qid):
 
 
 def test_numbers_worked_examples():
-    assert keys("reading_the_sources")["q3_anonymous_count"].value == 5
-    assert keys("weighing_the_factors")["q3_iess_net_pressure"].value == 7
-    assert keys("weighing_the_factors")["q4_commentary_net_pressure"].value == -41
+    # Worked out by hand from claims.csv / readings.csv; the book prints other figures (its model's +7 and -41,
+    # the count 5 of the commentary's anonymous claims), so none of these can be copied from it.
+    assert keys("reading_the_sources")["q3_anonymous_count"].value == 4
+    assert keys("weighing_the_factors")["q3_iess_net_pressure"].value == 4
+    assert keys("weighing_the_factors")["q4_commentary_net_pressure"].value == -24
     assert keys("regional_and_international")["q9_external_share"].value == pytest.approx(23 / 86)
 
 

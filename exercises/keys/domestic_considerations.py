@@ -71,20 +71,20 @@ def q4_period_policies() -> Key:
 def q6_border_measures() -> Key:
     # Hand-written: the purpose the IESS gives for the measures is a reading of one passage.
     return Key(
-        value="b",
+        value="d",
         cite=("iess-40", "iess-44", "iess-38", "comm-18"),
         option_feedback={
             "a": "Not quite: the IESS analysis calls such a trade inconceivable, and says Islamabad has moved away from pressing Afghan governments.",
-            "b": "Right: since the Taliban will not accept the line, Pakistan works on it from its own side (FATA, the expulsions, the fence) "
+            "d": "Right: since the Taliban will not accept the line, Pakistan works on it from its own side (FATA, the expulsions, the fence) "
             "to make the line a real border and give the tribal areas' Pashtuns a separate identity.",
-            "c": "Not quite: that is the commentary's reading of the expulsions, not the IESS analysis's, which does not tie them to the TTP.",
-            "d": "Not quite: the IESS analysis concludes that there is no deep link at present between the border and recognition.",
+            "b": "Not quite: that is the commentary's reading of the expulsions, not the IESS analysis's, which does not tie them to the TTP.",
+            "c": "Not quite: the IESS analysis concludes that there is no deep link at present between the border and recognition.",
         },
     )
 
 
 # Each option of q6 stands for one direction of the IESS reading of the Durand Line.
-_DURAND_OPTIONS = {"toward": "a", "against": "b", "uncertain": "c", "none": "d"}
+_DURAND_OPTIONS = {"toward": "c", "against": "d", "uncertain": "a", "none": "b"}
 
 
 def q7_durand_link() -> Key:
@@ -92,10 +92,10 @@ def q7_durand_link() -> Key:
     row = readings[(readings["consideration_id"] == "durand_line") & (readings["source_id"] == IESS)].iloc[0]
     value = _DURAND_OPTIONS[str(row["direction"])]
     feedback = {
-        "a": "The trade is exactly what the article rules out: the Taliban's Pashtun-centred rule makes it inconceivable.",
-        "b": "The article does not make recognition wait for the border; it says Pakistan now deals with the line in practice.",
-        "c": "The article does reach a view: there is no deep link now, and only a limited effect.",
-        "d": "Pakistan has turned from pressing Kabul to securing the border itself, so the article sees only a loose link and a limited effect.",
+        "c": "The trade is exactly what the article rules out: the Taliban's Pashtun-centred rule makes it inconceivable.",
+        "d": "The article does not make recognition wait for the border; it says Pakistan now deals with the line in practice.",
+        "a": "The article does reach a view of the link between the border and recognition; reread its conclusion.",
+        "b": "Pakistan has turned from pressing Kabul to securing the border itself, so the article sees only a loose link and a limited effect.",
     }
     feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
     return Key(value=value, cite=("iess-45", "iess-77", "iess-38"), option_feedback=feedback)

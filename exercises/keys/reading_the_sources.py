@@ -52,7 +52,7 @@ def q2_voice() -> Key:
 def q3_anonymous_count() -> Key:
     claims = load_claims()
     chosen = claims[(claims["source_id"] == COMMENTARY) & (claims["voice"] == "anonymous_official")]
-    return Key(value=int(len(chosen)), cite=tuple(chosen["claim_id"][:3]), tolerance=0)
+    return Key(value=int(chosen["consideration_id"].nunique()), cite=tuple(chosen["claim_id"][:3]), tolerance=0)
 
 
 def q4_official_line() -> Key:
@@ -61,29 +61,26 @@ def q4_official_line() -> Key:
     anonymous = claims[claims["voice"] == "anonymous_official"]
     named_in = {str(s) for s in named["source_id"]}
     anonymous_in = {str(s) for s in anonymous["source_id"]}
+    # Each option stands for one pattern of sourcing in claims.csv.
     if named_in == {IESS, COMMENTARY}:
-        value = "a"
-    elif named_in == {IESS} and COMMENTARY in anonymous_in:
-        value = "b"
-    elif named_in == {COMMENTARY} and IESS in anonymous_in:
-        value = "c"
-    elif not named_in:
         value = "d"
+    elif named_in == {IESS} and COMMENTARY in anonymous_in:
+        value = "c"
+    elif named_in == {COMMENTARY} and IESS in anonymous_in:
+        value = "b"
+    elif not named_in:
+        value = "a"
     else:
         raise ValueError(f"the sourcing in claims.csv fits no option (named: {named_in}, anonymous: {anonymous_in})")
-    n_named = {s: int((named["source_id"] == s).sum()) for s in (IESS, COMMENTARY)}
-    n_anon = {s: int((anonymous["source_id"] == s).sum()) for s in (IESS, COMMENTARY)}
-    tally = (
-        f"In the data, the IESS analysis has {n_named[IESS]} claim(s) from a named official and "
-        f"{n_anon[IESS]} from anonymous officials; the commentary has {n_named[COMMENTARY]} and {n_anon[COMMENTARY]}."
-    )
+    # Feedback on a weak option says why it is weak, never which option is right.
     feedback = {
-        "a": "Only one of the articles names its official. " + tally,
-        "b": "The IESS analysis quotes the Foreign Office spokesperson, Shafqat Ali Khan; the commentary's "
+        "a": "Both articles attribute Pakistan's position to someone, named or not: look for 'spokesperson', "
+        "'sources' and 'officials'.",
+        "b": "Look again at who the commentary's official voices are: does it ever give one of them a name?",
+        "c": "The IESS analysis quotes the Foreign Office spokesperson, Shafqat Ali Khan; the commentary's "
         "'sources in Pakistan's foreign ministry' and 'officials' are never named, so its official voices "
-        "cannot be checked against a person. " + tally,
-        "c": "It is the other way round. " + tally,
-        "d": "Both articles attribute Pakistan's position to someone, named or not. " + tally,
+        "cannot be checked against a person.",
+        "d": "Only one of the two articles names the official whose words it reports.",
     }
     feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
     cite = tuple(named["claim_id"][:1]) + tuple(anonymous["claim_id"][:1])
@@ -100,11 +97,11 @@ def q5_loaded_language() -> Key:
     if claims.at["comm-25", "voice"] != "anonymous_official":
         raise ValueError("comm-25 is no longer an anonymous official; revise q5_loaded_language's feedback")
     return Key(
-        value="b",
+        value="a",
         cite=("comm-22", "comm-23", "comm-25"),
         option_feedback={
-            "a": "Not quite: the commentary gives no figures and cites no IMF assessment; 'in the ICU' is the author's own metaphor.",
-            "b": "Right: 'in the ICU' and 'economic suicide' are the author's metaphors of illness and death. "
+            "b": "Not quite: the commentary gives no figures and cites no IMF assessment; 'in the ICU' is the author's own metaphor.",
+            "a": "Right: 'in the ICU' and 'economic suicide' are the author's metaphors of illness and death. "
             "They turn a dependence on lenders into a verdict that recognition would be fatal, with no figures behind it.",
             "c": "Not quite: both phrases are the author's. The officials' words come later and are milder: "
             "economic security matters more to them than supporting the Taliban.",
@@ -139,7 +136,8 @@ SOLUTIONS = {
     'q3_anonymous_count': """\
 claims_table = load_claims()
 commentary = claims_table[claims_table["source_id"] == "brotherhood-commentary"]
-q3_anonymous_count = int((commentary["voice"] == "anonymous_official").sum())
+anonymous = commentary[commentary["voice"] == "anonymous_official"]
+q3_anonymous_count = int(anonymous["consideration_id"].nunique())
 """,
     'q6_brotherhood_evidence': """\
 q6_brotherhood_evidence = [

@@ -38,13 +38,13 @@ def q3_china_restraint() -> Key:
     if _reading("china", COMMENTARY) is not None or _reading("china", IESS) is None:
         raise ValueError("readings.csv now has other readings of China; revise q3_china_restraint's options")
     return Key(
-        value="a",
+        value="c",
         cite=("iess-58", "iess-59", "iess-60"),
         option_feedback={
-            "a": "Right: China is the Taliban's closest partner but has held back from recognition, partly out of regard for "
-            "Pakistan's concerns; it presses Pakistan to settle its disputes with Kabul, not to recognise.",
-            "b": "Not quite: accepting a Taliban ambassador's credentials is not recognition, and the IESS analysis says Beijing has not recognised.",
-            "c": "Not quite: China works hard to settle Pakistan–Taliban disputes and is close to the Taliban.",
+            "c": "Right: China has even closer relations with the Taliban than Pakistan but has held back from recognition, partly "
+            "out of regard for Pakistan's concerns; it presses Pakistan to settle its disputes with Kabul, not to recognise.",
+            "a": "Not quite: accepting a Taliban ambassador's credentials is not recognition, and the IESS analysis says Beijing has not recognised.",
+            "b": "Not quite: China works hard to settle Pakistan–Taliban disputes and is close to the Taliban.",
             "d": "Not quite: only the IESS analysis discusses China's pull; the commentary mentions China only in the 'China-Pakistan nexus' that Russia balances.",
         },
     )
@@ -52,15 +52,15 @@ def q3_china_restraint() -> Key:
 
 # The options of q4 that stand for a direction of the IESS reading of India; option d gives
 # the commentary's reason, not the IESS analysis's, and is never right.
-_INDIA_OPTIONS = {"toward": "a", "against": "b", "none": "c"}
+_INDIA_OPTIONS = {"toward": "b", "against": "a", "none": "c"}
 
 
 def q4_india_pull() -> Key:
     row = _reading("india", IESS)
     value = _INDIA_OPTIONS[str(row["direction"])]
     feedback = {
-        "a": "Continued estrangement could push Afghanistan into India's orbit, the opposite of the 'strategic depth' Pakistan sought.",
-        "b": "The IESS analysis draws the opposite lesson: India's gains in Kabul are a reason for Pakistan to stay close to the Taliban.",
+        "b": "Continued estrangement could push Afghanistan into India's orbit, the opposite of the 'strategic depth' Pakistan sought.",
+        "a": "Reread what the IESS analysis fears India's gains in Kabul would cost Pakistan, and what it concludes Pakistan should do.",
         "c": "India is the IESS analysis's second regional player, with its own paragraph, not a footnote to China.",
         "d": "That India may tilt toward recognition is what 'some experts' say in the commentary; the IESS analysis's reason is the fear of losing Afghanistan to India's orbit.",
     }
@@ -101,14 +101,14 @@ def q5_russia_motive() -> Key:
     if any(claims.at[c, "voice"] != "unnamed_analysts" for c in cite):
         raise ValueError("the Russia-motive claims are no longer all unnamed analysts; revise q5_russia_motive")
     return Key(
-        value="a",
+        value="d",
         cite=cite,
         option_feedback={
-            "a": "Right: in the IESS analysis, Russia's step belongs to an alternative, anti-Western axis in which China is Russia's partner; "
+            "d": "Right: in the IESS analysis, Russia's step belongs to an alternative, anti-Western axis in which China is Russia's partner; "
             "in the commentary it is practical positioning, including a counterweight to the China–Pakistan nexus.",
-            "b": "Not quite: both mention counterterrorism, but both add more: an anti-Western axis (IESS), balancing the China–Pakistan nexus (commentary).",
-            "c": "Not quite: it is the other way round. China is Russia's partner in the IESS analysis's axis; the commentary's analysts see Russia balancing China–Pakistan ties.",
-            "d": "Not quite: the IESS analysis cites 'some analysts', not the Kremlin, and gives the longer explanation of the two.",
+            "a": "Not quite: both mention counterterrorism, but both add more than that; reread each article's analysts.",
+            "b": "Not quite: reread whom each article's analysts place on Russia's side, and whom Russia is said to balance.",
+            "c": "Not quite: the IESS analysis cites 'some analysts', not the Kremlin, and gives the longer explanation of the two.",
         },
     )
 

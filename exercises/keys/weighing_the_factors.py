@@ -1,11 +1,13 @@
 """Answer keys for `weighing_the_factors`, derived from data/ (instructors only).
 
 Each function returns an `autograder.keys.Key`. The net pressures and the swing
-factor are computed from readings.csv with the value mapping the notebook gives
-the students (the same as the book's factor model, restated here on purpose so
-the keys do not depend on it). The expected outcomes are a reading of the
+factor are computed from readings.csv with the value mappings the notebook gives
+the students (read from the outline's `model_values` cell; they differ from the
+book's factor model, so the book's totals are not the answers). The expected outcomes are a reading of the
 articles' conclusions, written by hand with the claims they rest on.
 """
+
+from pathlib import Path
 
 from autograder.keys import Key
 from considerations import load_readings
@@ -13,9 +15,18 @@ from considerations.assignments import COMMENTARY, IESS, question
 
 ASSIGNMENT = "weighing_the_factors"
 
-# The mapping stated in the notebook (question 3).
-DIRECTION_VALUE = {"toward": 1, "against": -1, "uncertain": 0, "none": 0}
-WEIGHT_VALUE = {"main": 10, "major": 7, "minor": 3, "background": 1}
+
+
+def _model_values() -> tuple[dict, dict]:
+    """The value mappings exactly as the notebook defines them (its `model_values` cell, in the outline)."""
+    outline = (Path(__file__).resolve().parent.parent / "outlines" / f"{ASSIGNMENT}.md").read_text(encoding="utf-8")
+    code = outline.split("<!-- code: model_values -->", 1)[1].split("<!--", 1)[0]
+    values: dict = {}
+    exec(code, values)  # two dict literals written by the instructor
+    return values["DIRECTION_VALUE"], values["WEIGHT_VALUE"]
+
+
+DIRECTION_VALUE, WEIGHT_VALUE = _model_values()
 
 
 def _pressures(source_id: str) -> dict[str, int]:
@@ -68,15 +79,15 @@ def q6_model_vs_article() -> Key:
     intl = readings[(readings["consideration_id"] == "us_west_imf") & (readings["source_id"] == IESS)].iloc[0]
     if net > 0:
         if (str(intl["direction"]), str(intl["weight"])) != ("against", "main"):
-            raise ValueError("the IESS reading of us_west_imf is no longer 'against'/'main'; revise option b")
-        value = "b"
+            raise ValueError("the IESS reading of us_west_imf is no longer 'against'/'main'; revise option a")
+        value = "a"
     else:
         value = "c"
     feedback = {
-        "a": f"The IESS analysis expects Pakistan not to rush but to wait for a consensus, although the sum comes out at {net:+d}.",
-        "b": "The additive model lets several pulls toward recognition add up past the one consideration the article calls "
+        "b": "Reread the IESS analysis's conclusion: does it expect Pakistan to recognise soon?",
+        "a": "The additive model lets several pulls toward recognition add up past the one consideration the article calls "
         "Pakistan's main concern; in the article that concern sets the timing, whatever the sum.",
-        "c": f"Compute it again: with these values the IESS analysis's net pressure is {net:+d}.",
+        "c": "Compute the IESS analysis's net pressure again with the values of question 3.",
         "d": "readings.csv codes a direction and a weight for every consideration the IESS analysis discusses; that is what the model sums.",
     }
     feedback = {k: ("Right. " if k == value else "Not quite. ") + v for k, v in feedback.items()}
