@@ -38,11 +38,11 @@ _FOLD = str.maketrans(
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
     }
 )
-# A word (letters/digits, apostrophes inside it kept: "pakistan's", "don't") or an
-# ellipsis (the character, or three or more dots with at most one space between).
-# The alternatives start with different characters and no repeated group can match
-# the same text two ways, so matching is linear: no backtracking blow-up.
-_TOKEN = re.compile(r"\w+(?:'\w+)*|\u2026|\.(?: ?\.){2,}")
+# An abbreviation of single letters with dots ("u.s." and "us" are one word), a word
+# (letters/digits, apostrophes inside it kept: "pakistan's", "don't") or an ellipsis (the
+# character, or three or more dots with at most one space between). No repeated group can
+# match the same text two ways, so matching is linear: no backtracking blow-up.
+_TOKEN = re.compile(r"(?<!\w)(?:[^\W\d_]\.)+[^\W\d_]\b\.?|\w+(?:'\w+)*|\u2026|\.(?: ?\.){2,}")
 _ELLIPSIS = "\u2026"
 
 MIN_WORDS = 4
@@ -128,7 +128,7 @@ def words(text: str) -> list[_Word]:
     """The folded words of `text` with their offsets in it (ellipses are punctuation here)."""
     folded, where = normalise(text)
     return [
-        _Word(m.group(), where[m.start()], where[m.end() - 1] + 1)
+        _Word(m.group().replace(".", ""), where[m.start()], where[m.end() - 1] + 1)
         for m in _TOKEN.finditer(folded)
         if m.group()[0] not in ".\u2026"
     ]
@@ -137,7 +137,7 @@ def words(text: str) -> list[_Word]:
 def _quote_tokens(text: str) -> list[str]:
     """Folded words of a (length-checked) quote, with _ELLIPSIS where it marks omitted text."""
     folded, _ = normalise(text)
-    return [_ELLIPSIS if m.group()[0] in ".\u2026" else m.group() for m in _TOKEN.finditer(folded)]
+    return [_ELLIPSIS if m.group()[0] in ".\u2026" else m.group().replace(".", "") for m in _TOKEN.finditer(folded)]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ def test_typographic_quotes_dashes_case_and_spacing_fold():
     ("is still unclear even for Pakistan", "brotherhood-commentary", "is still unclear-even for Pakistan"),
     ("But what about Pakistan? In a world", "iess-analysis", "But .what about Pakistan? In a world"),
     ("“has reacted cautiously to this development”", "iess-analysis", "has reacted cautiously to this development"),
+    # the dots of an abbreviation
+    ("IMF bailout packages, US support, and investment", "brotherhood-commentary",
+     "IMF bailout packages, U.S. support, and investment"),
 ])
 def test_dropped_or_changed_punctuation_is_tolerated(quote, source, article_text):
     m = verify_quote(quote)
@@ -221,9 +224,9 @@ def test_hostile_input_costs_little(name, text, accepted):
         assert "too long to be a quote" in str(_timed(check_evidence, text)[0])
 
 
-def test_words_of_a_megabyte_are_linear():
-    # words() is what the bodies go through; a quote never reaches it at this size
-    text = "Pakistan’s “brotherhood”—with… " * 40_000
+@pytest.mark.parametrize("text", ["Pakistan’s “brotherhood”—with… " * 10_000, "U.S.A." * 50_000, "a.b" * 100_000])
+def test_words_of_long_text_are_linear(text):
+    # words() is what the bodies go through (a quote never reaches it at this size): ~3 µs a character
     _, seconds = _timed(words, text)
     print(f"words() on {len(text):,} characters: {seconds:.2f} s")
     assert seconds < 5
