@@ -67,7 +67,8 @@ ELLIPSIS_RULE = (
 SPANNING_RULE = (
     f"A quote that runs over several sentences counts for what each sentence it quotes at least "
     f"{MIN_WORDS} words of (or the whole of) bears on; if no sentence qualifies, the sentence with "
-    "most of its words counts."
+    "most of its words counts. Words that occur in several sentences count only for what every one "
+    "of them bears on, and a quote may not start right after a negation it leaves out."
 )
 
 
