@@ -86,10 +86,11 @@ def lookup_classification(q, tables):
         elif "not_discussed" in labels:
             guess = _direction(tables, item, _source_of(q, tables))
         elif labels & sources:
+            # Coverage: the articles that have a reading of the item, else the articles with claims on it.
             readings = _col(tables, "readings", "source_id")
-            if readings is not None:
-                read_by = set(readings[readings["consideration_id"] == item]["source_id"])
-                guess = "both" if read_by == sources else (read_by.pop() if len(read_by) == 1 else None)
+            table = readings if readings is not None else claims
+            read_by = set(table[table["consideration_id"] == item]["source_id"])
+            guess = "both" if read_by == sources else (read_by.pop() if len(read_by) == 1 else None)
         elif {"different_direction", "same_direction"} <= labels:
             a, b = (_direction(tables, item, s) for s in sorted(sources))
             if a and b:
@@ -130,7 +131,8 @@ def lookup_choice(assignment, q):
     texts = OPTION_TEXTS.get(assignment, {}).get(q.qid)
     if texts:
         return max(texts, key=lambda option: len(texts[option]))  # the longest option
-    return q.options[0]
+    # Options without wording are ids the prompt asks to compute from the tables: a computation.
+    return right_answer(assignment, q)
 
 
 def lookup_answer(assignment, q, tables):
@@ -164,7 +166,7 @@ CEILING = {
     "reading_the_sources": 0.81,
     "domestic_considerations": 0.78,
     "regional_and_international": 0.74,
-    "weighing_the_factors": 0.56,
+    "weighing_the_factors": 0.67,
 }
 
 
