@@ -470,6 +470,8 @@ def load_result(path: Path):
 def hand_grades(course, assignment: str, students: list[str], warn=None) -> dict:
     """(student, notebook, qid) -> (manual score or None, comment) from nbgrader's gradebook."""
     out: dict = {}
+    if not (Path(course.root) / "gradebook.db").is_file():
+        return out  # nothing graded by hand yet (and opening one would create an empty gradebook)
     try:
         from nbgrader.api import Gradebook, MissingEntry
     except ImportError:

@@ -11,12 +11,7 @@ and read the diff of tests/golden/ before committing it.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,48 +19,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.reporting import (ASSIGNMENT, BOOK, GOLDEN, SCENARIOS, STORED, check_golden, cli, make_course,
+                               render_scenario)
+
 from autograder.commands.feedback import render_page
 from autograder.reporting import sentences, submission_view
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
-SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if (p / "stored.json").is_file())
-ASSIGNMENT = "reading_the_sources"
-BOOK = "https://book.example.org/course"
-AUTOGRADER = Path(sys.executable).parent / "autograder"
 
 
 @pytest.fixture(autouse=True)
 def fixed_book_url(monkeypatch):
     # Absolute links, so the golden files do not depend on where the checkout is.
     monkeypatch.setenv("COURSE_BOOK_URL", BOOK)
-
-
-def load_scenario(name: str):
-    folder = GOLDEN / name
-    stored = json.loads((folder / "stored.json").read_text(encoding="utf-8"))
-    manual_file = folder / "manual.json"
-    manual = {}
-    if manual_file.is_file():
-        manual = {tuple(k.split("/")): tuple(v) for k, v in json.loads(manual_file.read_text()).items()}
-    return stored, manual
-
-
-def render_scenario(name: str) -> tuple[str, object]:
-    stored, manual = load_scenario(name)
-    student = stored.get("student") if isinstance(stored.get("student"), str) else name
-    view = submission_view(stored, student, ASSIGNMENT, reveal=name == "revealed",
-                           folder=Path("/course/feedback") / student / ASSIGNMENT, manual=manual)
-    return render_page(view), view
-
-
-def check_golden(path: Path, actual: str) -> None:
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-        return
-    assert path.is_file(), f"{path} is missing: run with UPDATE_GOLDEN=1 to create it"
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{path} differs from the rendered page (UPDATE_GOLDEN=1 regenerates it)"
 
 
 class ActiveContent(HTMLParser):
@@ -181,34 +145,6 @@ def test_hostile_results_render_escaped_and_the_page_goes_on():
 
 # --- fuzzing: any stored value renders, escaped ------------------------------------------------
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-    | st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
-                       "right", "partial", "pending_manual", "iess-analysis-s032", "=1+1", "q1_coverage"]),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["qid", "kind", "points", "score", "status", "answer", "feedback", "chapter", "section",
-                         "key", "item", "ok", "message", "sentence_ids", "<b>"]) | st.text(max_size=5),
-        children, max_size=6),
-    max_leaves=25,
-)
-QUESTION = st.fixed_dictionaries({}, optional={
-    "qid": st.sampled_from(["q1_coverage", "q6_brotherhood_evidence", "q9_which_witness", "<script>x</script>"]) | JSON,
-    "kind": st.sampled_from(["classification", "evidence", "free_text"]) | JSON,
-    "points": JSON, "score": JSON,
-    "status": st.sampled_from(["right", "partial", "wrong", "missing", "pending_manual", "failed"]) | JSON,
-    "answer": JSON, "key": JSON, "chapter": JSON, "section": JSON,
-    "feedback": st.lists(st.fixed_dictionaries({}, optional={"item": JSON, "ok": JSON, "message": JSON,
-                                                               "sentence_ids": JSON}) | JSON, max_size=3) | JSON,
-})
-STORED = st.fixed_dictionaries({}, optional={
-    "status": st.sampled_from(["graded", "failed", "invalid"]) | JSON, "reason": JSON, "graded_at": JSON,
-    "flags": JSON,
-    "notebooks": st.lists(st.fixed_dictionaries({}, optional={
-        "name": JSON, "status": JSON, "failure": JSON, "notes": JSON, "cells": JSON, "free_text": JSON,
-        "failed_cell": JSON, "questions": st.lists(QUESTION, max_size=4) | JSON}) | JSON, max_size=2) | JSON,
-}) | JSON
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stored=STORED, reveal=st.booleans())
 def test_any_stored_result_renders_without_crash_or_active_content(stored, reveal):
@@ -221,28 +157,6 @@ def test_any_stored_result_renders_without_crash_or_active_content(stored, revea
 
 
 # --- the command ---------------------------------------------------------------------------------
-
-def make_course(tmp_path: Path, scenarios: list[str]) -> Path:
-    """A course folder (config and source notebooks) with stored results copied in, as grading
-    would leave them: no sandbox needed."""
-    course = tmp_path / "course"
-    course.mkdir()
-    shutil.copy(ROOT / "exercises" / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "exercises" / "source", course / "source")
-    for name in scenarios:
-        stored, _ = load_scenario(name)
-        student = stored.get("student") if isinstance(stored.get("student"), str) else name
-        (course / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
-        folder = course / "autograded" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / "autograder.json").write_text(json.dumps(stored), encoding="utf-8")
-    return course
-
-
-def cli(*args, **kwargs):
-    env = {**os.environ, "COURSE_BOOK_URL": BOOK}
-    return subprocess.run([str(AUTOGRADER), *args], capture_output=True, text=True, env=env, **kwargs)
-
 
 @pytest.mark.slow
 def test_feedback_command_writes_one_page_per_student_and_survives_a_forged_result(tmp_path):

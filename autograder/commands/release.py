@@ -15,9 +15,15 @@ from pathlib import Path
 
 
 def add_parser(verbs, name):
-    p = verbs.add_parser(name, help="write the student (release) notebooks of all assignments to a folder")
-    p.add_argument("--course", default="exercises", metavar="DIR")
-    p.add_argument("--to", required=True, metavar="DIR")
+    p = verbs.add_parser(
+        name, help="write the student (release) notebooks of all assignments to a folder",
+        description="Run nbgrader generate_assignment for every assignment in a scratch copy of the course "
+                    "(the course's gradebook and release/ are untouched) and copy the student notebooks, "
+                    "solutions removed, to DIR/<assignment>.ipynb, e.g. for the book's downloads.")
+    p.add_argument("--course", default="exercises", metavar="DIR",
+                   help="the nbgrader course folder (default: exercises; '.' from inside it)")
+    p.add_argument("--to", required=True, metavar="DIR",
+                   help="the folder to write the student notebooks to (created when missing)")
 
 
 def run(args) -> int:
