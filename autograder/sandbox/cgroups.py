@@ -1,8 +1,9 @@
 """One memory and process budget for a sandbox as a whole (cgroups v1 `memory` and `pids`).
 
 rlimits count per process: several forked processes, SysV shared memory and tmpfs
-pages each escape RLIMIT_AS. A cgroup charges all of them to the sandbox. Each cold
-run (and each warm sandbox) gets its own cgroup, created under a parent named after
+pages each escape RLIMIT_AS. A cgroup charges all of them to the sandbox. Each job (a
+cold run; a notebook in a warm sandbox, whose forkserver has a cgroup of its own) gets
+its own cgroup, created under a parent named after
 this grading run (`autograder-<pid>-<random>`, under the grader's own cgroup) and
 removed when the job ends; on a timeout every process in it is killed through the
 cgroup, whatever it did with its process group, session or descriptors.
@@ -140,6 +141,13 @@ class SandboxCgroup:
             self.paths = {}
             _warn(f"cannot set up a job cgroup: {exc}")
 
+    @classmethod
+    def none(cls) -> SandboxCgroup:
+        """No cgroup (none available here): every method is a no-op."""
+        empty = cls.__new__(cls)
+        empty.paths = {}
+        return empty
+
     def __bool__(self) -> bool:
         return bool(self.paths)
 
@@ -172,6 +180,15 @@ class SandboxCgroup:
         procs = " ".join(str(p / "cgroup.procs") for p in self.paths.values())
         script = f'for f in {procs}; do echo $$ > "$f" || exit 125; done; exec "$@"'
         return ["/bin/sh", "-c", script, "autograder-cgroup", *cmd]
+
+    def add(self, pid: int) -> bool:
+        """Move a running process (by host pid) into these cgroups; its children will start here."""
+        try:
+            for path in self.paths.values():
+                (path / "cgroup.procs").write_text(str(pid))
+        except OSError:
+            return False
+        return bool(self.paths)
 
     def pids(self) -> list[int]:
         try:

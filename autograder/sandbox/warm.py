@@ -5,8 +5,9 @@ The host keeps the job's data channels: for each notebook it makes the three pip
 socket (SCM_RIGHTS) and reads them itself, with the same caps and the same one
 deadline as a cold run (protocol.pump). The forkserver only starts the job and says
 when it ended. If the forkserver does not say so within a short grace after the
-deadline, the host kills the whole warm sandbox through its cgroup and starts a new
-one for the next notebook: a timeout costs the limit once, never a cold re-run.
+deadline (the host kills the job's cgroup at the deadline), the host kills the whole warm
+sandbox and starts a new one for the next notebook: a timeout costs the limit once,
+never a cold re-run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from autograder.sandbox import seccomp
 from autograder.sandbox.bwrap import INSIDE_MOUNT, SandboxUnavailable, base_command
@@ -31,6 +33,8 @@ from autograder.sandbox.uids import lease_uid
 GRACE_SECONDS = 3.0  # how long after the deadline the forkserver has to report the job killed
 WARM_BASELINE_BYTES = 1_000_000_000  # the forkserver's own memory before it is measured (imports)
 WARM_OVERHEAD_PROCESSES = 8  # bwrap, its init, the forkserver and a job's helper
+WARM_HEADROOM_BYTES = 256_000_000  # the forkserver's own growth; each job has a cgroup of its own
+JOB_OVERHEAD_PROCESSES = 2  # the job's helper and the job's PID 1
 
 
 class WarmSandbox:
@@ -40,14 +44,15 @@ class WarmSandbox:
     Isolation is the cold sandbox's (same bwrap view, rlimits, seccomp filter, a uid
     of its own, one deadline), plus new mount, PID and IPC namespaces and a new
     /scratch per notebook, so nothing carries over from one submission to the next.
-    Its cgroup holds the forkserver and the one job it runs at a time: once the
-    forkserver is ready, the memory budget is what it uses plus `limits.memory_bytes`.
+    Each job runs in a cgroup of its own (memory and processes as in a cold run); the
+    host kills the job through it at the deadline, and the forkserver lives on.
     If the warm process fails to start, `run` grades that notebook in a cold sandbox.
 
     `current_cell` names the cell running now (None between notebooks), for progress lines.
     """
 
     START_TIMEOUT = 120.0
+    HANDSHAKE_TIMEOUT = 10.0
 
     def __init__(self, slot: int = 0, limits: Limits = DEFAULT_LIMITS):
         self.slot = slot
@@ -110,8 +115,8 @@ class WarmSandbox:
             self.close()
             raise SandboxUnavailable(f"the warm sandbox did not start: {detail.strip() or 'no output'}")
         self.control.settimeout(None)
-        if self.cgroup:  # from now on: the forkserver as it is, plus one job's budget
-            self.cgroup.set_memory(self.cgroup.memory_usage() + self.limits.memory_bytes)
+        if self.cgroup:  # from now on: the forkserver as it is, plus headroom (jobs are charged elsewhere)
+            self.cgroup.set_memory(self.cgroup.memory_usage() + WARM_HEADROOM_BYTES)
         self.ready = True
 
     def _read_exit(self):
@@ -162,24 +167,73 @@ class WarmSandbox:
             return run_in_sandbox(cells, answer_names, limits, cell_names=cell_names, on_cell=on_cell)
         for fd in (job_r, out_w, result_w):  # the job's ends now live only in the sandbox
             os.close(fd)
+        job_cgroup = None
+        finished, code = False, None
         try:
+            job_cgroup = self._enter_job_cgroup(limits)
+            if job_cgroup is None:  # the forkserver did not answer: it is broken, not the notebook
+                os.close(job_w)
+                self.close()
+                return run_in_sandbox(cells, answer_names, limits, cell_names=cell_names, on_cell=on_cell)
             finished, code = pump(reader, job=job, job_fd=job_w, out_fd=out_r, result_fd=result_r,
                                   exit_fd=self.control.fileno(), read_exit=self._read_exit,
                                   deadline=started + limits.wall_seconds)
-            if not finished and not self._wait_for_kill():
-                # The forkserver did not report the job killed: end the whole sandbox from outside.
-                self.close()
+            if not finished:
+                job_cgroup.kill()  # from outside, whatever the job did; the forkserver then reports the end
+                if not self._wait_for_kill():
+                    self.close()  # it did not: end the whole warm sandbox (the next notebook starts a new one)
             elif self._broken:
                 self.close()
         finally:
             os.close(out_r)
             os.close(result_r)
             self.current_cell = None
-        oom = bool(self.cgroup) and self.cgroup.oom_killed()
+        oom = job_cgroup.oom_killed()
+        job_cgroup.remove()
         result = reader.result(timed_out=not finished, returncode=code, seconds=time.monotonic() - started)
         if oom and not result.ok:
             result.failure += " (the sandbox went over its memory budget)"
         return result
+
+    def _enter_job_cgroup(self, limits: Limits) -> SandboxCgroup | None:
+        """The handshake before a job starts: the forkserver names its helper process, which the host
+        moves into a new cgroup of the job's own (when cgroups are available), then says go.
+        None if the forkserver does not answer."""
+        ready = select.select([self.control], [], [], self.HANDSHAKE_TIMEOUT)[0]
+        try:
+            message = self.control.recv(1 << 16) if ready else b""
+            helper = json.loads(message).get("helper") if message else None
+        except (OSError, ValueError, AttributeError):
+            helper = None
+        if type(helper) is not int:
+            return None
+        job_cgroup = SandboxCgroup(limits.memory_bytes, limits.processes + JOB_OVERHEAD_PROCESSES) \
+            if self.cgroup else SandboxCgroup.none()
+        if job_cgroup:
+            host_pid = self._host_pid(helper)
+            if host_pid is None or not job_cgroup.add(host_pid):
+                job_cgroup.remove()
+                return None
+        try:
+            self.control.send(json.dumps({"go": True}).encode())
+        except OSError:
+            job_cgroup.remove()
+            return None
+        return job_cgroup
+
+    def _host_pid(self, sandbox_pid: int) -> int | None:
+        """The host pid of a process of this sandbox known by its pid inside the sandbox (NSpid)."""
+        for pid in self.cgroup.pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("NSpid:"):
+                    ids = line.split()[1:]
+                    if len(ids) >= 2 and ids[1] == str(sandbox_pid):
+                        return pid
+        return None
 
     def _wait_for_kill(self) -> bool:
         """After the host's deadline: the forkserver, with the same deadline, kills the job and says so."""

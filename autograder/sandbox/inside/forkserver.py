@@ -16,8 +16,10 @@ the kernel kills every process in its PID namespace and frees its IPC namespace.
 
 Protocol, on the control socket (AUTOGRADER_CONTROL_FD, SOCK_SEQPACKET): this process
 sends {"ready": true}; then per job the host sends {"limits": {...}, "uid": n|null}
-with three descriptors (the job's stdin, its output pipe, its result pipe) and this
-process answers {"exit": code, "timed_out": bool} when the job has ended. The job's
+with three descriptors (the job's stdin, its output pipe, its result pipe); this
+process answers {"helper": pid}, the host moves that process into the job's cgroup and
+sends {"go": true}, and this process answers {"exit": code, "timed_out": bool} when the
+job has ended. The job's
 data never passes through here: the host reads the pipes itself, with its caps.
 """
 
@@ -125,12 +127,17 @@ def _job_process(limits, uid, fds, shell, program):
         os._exit(code)
 
 
-def _helper(limits, uid, fds, pid_w, shell, program):
+def _helper(limits, uid, fds, pid_w, go_r, shell, program):
     """Root in the sandbox: make the namespaces, start the job process, wait for it. Never returns."""
     try:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
         _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits['scratch_bytes']},mode=1777")
+        # Wait until the host has put this process into the job's own cgroup: the job (and all it
+        # starts) is then charged to, and killed through, that cgroup.
+        if os.read(go_r, 1) != b"g":
+            os._exit(71)
+        os.close(go_r)
         pid = os.fork()
         if pid == 0:
             os.close(pid_w)
@@ -148,17 +155,26 @@ def _helper(limits, uid, fds, pid_w, shell, program):
             os._exit(70)
 
 
-def run_job(limits, uid, fds, shell, program):
+def run_job(control, limits, uid, fds, shell, program):
     """Start one job and wait for it until its deadline; returns the answer for the host."""
     pid_r, pid_w = os.pipe()
+    go_r, go_w = os.pipe()
     started = time.monotonic()
     helper = os.fork()
     if helper == 0:
         os.close(pid_r)
-        _helper(limits, uid, fds, pid_w, shell, program)
+        os.close(go_w)
+        _helper(limits, uid, fds, pid_w, go_r, shell, program)
     os.close(pid_w)
+    os.close(go_r)
     for fd in fds:  # only the job holds its pipes now: the host sees EOF when the job's processes end
         os.close(fd)
+    # The host finds the helper by this (sandbox) pid, moves it into the job's cgroup and says go.
+    control.send(json.dumps({"helper": helper}).encode())
+    reply = control.recv(1 << 16)
+    if reply:
+        os.write(go_w, b"g")
+    os.close(go_w)  # no go (the host is gone): the helper reads EOF and exits
     line = b""
     while not line.endswith(b"\n"):
         chunk = os.read(pid_r, 32)
@@ -216,7 +232,7 @@ def main():
             control.send(json.dumps({"error": "a job needs three descriptors"}).encode())
             continue
         request = json.loads(message)
-        response = run_job(request["limits"], request.get("uid"), fds, shell, program)
+        response = run_job(control, request["limits"], request.get("uid"), fds, shell, program)
         control.send(json.dumps(response).encode())
 
 
