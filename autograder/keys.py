@@ -190,3 +190,16 @@ def load_solutions(assignment: str, course_dir: Path) -> dict[str, str]:
     if not isinstance(solutions, dict):
         raise ValueError(f"{path} must define SOLUTIONS = {{question id: model answer}}")
     return solutions
+
+
+def sentences(source_id: str, *numbers: int) -> tuple[str, ...]:
+    """Sentence ids of an article by number (`iess-analysis-s074` is `sentences(IESS, 74)`), checked
+    to exist, for keys that name the passages a question asks for."""
+    from considerations.sentences import load_sentences
+
+    ids = tuple(f"{source_id}-s{n:03d}" for n in numbers)
+    known = set(load_sentences()["sentence_id"])
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ValueError(f"no such sentence(s) {missing}; sentences.csv has changed, revise the key")
+    return ids

@@ -98,7 +98,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q6_brotherhood_evidence", 2, "refugees_and_brotherhood",
-            "Quote two passages in which the commentary builds its 'brotherhood' frame.",
+            "Quote the commentary's 'brotherhood' frame: one passage on 2021, one on what has become of it.",
             consideration_id="brotherhood_2021", source_id=COMMENTARY, min_quotes=2,
         ),
         Ordering(
@@ -115,7 +115,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q8_caution_evidence", 3, "the_trigger",
-            "Quote two passages in which the IESS analysis reports Pakistan's response to Russia's recognition.",
+            "Pakistan's response to Russia's recognition in the IESS analysis: its own words, and the author's reading.",
             consideration_id="russian_recognition", source_id=IESS, min_quotes=2,
         ),
         FreeText(
@@ -175,12 +175,12 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q8_economy_evidence_iess", 3, "economy",
-            "Quote two passages that show which way the IESS analysis says the economy pushes Pakistan.",
+            "Quote the IESS analysis on which way the economy pushes, and on what changed Pakistan's approach.",
             consideration_id="economy", source_id=IESS, min_quotes=2,
         ),
         Evidence(
             "q9_economy_evidence_commentary", 3, "economy",
-            "Quote two passages that show which way the commentary says the economy pushes Pakistan.",
+            "Quote the commentary's verdict on the economy and the heading that names the pressures behind the U-turn.",
             consideration_id="economy", source_id=COMMENTARY, min_quotes=2,
         ),
         FreeText(
@@ -223,12 +223,12 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q6_russia_axis_evidence", 2, "international_order",
-            "Quote two passages, from either article, about what Russia's recognition is meant to achieve.",
+            "Quote each article's analysts on what Russia's recognition is meant to achieve.",
             consideration_id="russia_axis", source_id=None, min_quotes=2,
         ),
         Evidence(
             "q7_us_constraint_evidence", 3, "international_order",
-            "Quote two passages in which the IESS analysis explains why Pakistan cannot simply follow Moscow.",
+            "Quote the IESS analysis on what following Moscow would cost, and on what could lower that cost.",
             consideration_id="us_west_imf", source_id=IESS, min_quotes=2,
         ),
         Classification(
@@ -301,7 +301,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q9_outcome_evidence", 3, "international_order",
-            "Support the outcome with three verified quotes, from either article, on Pakistan's international constraints.",
+            "Three quotes on Pakistan's international constraints: Washington, isolation, the lenders.",
             consideration_id="us_west_imf", source_id=None, min_quotes=3,
         ),
         FreeText(

@@ -478,14 +478,14 @@ class Weights(Question):
 
 @dataclass(frozen=True)
 class Evidence(Question):
-    """Verbatim quotes about one consideration, each judged by the sentence(s) it comes from."""
+    """Verbatim quotes of the passages that do what the prompt asks: each part of the question (a stance,
+    a voice, a contrast) is one quote. The key lists, per part, the sentences that answer it; a quote
+    fills a part when it lies in one of them, so "a sentence about X" is not enough."""
 
-    consideration_id: str = ""
+    consideration_id: str = ""  # what the passages are about (for feedback)
     source_id: str | None = None  # None: either article
-    min_quotes: int = 1
+    min_quotes: int = 1  # one quote per part
     kind: ClassVar[str] = "evidence"
-    needs_key: ClassVar[bool] = False
-    revealable: ClassVar[bool] = False
 
     def describe_form(self) -> str:
         where = "the article" if self.source_id else "either article"
@@ -507,14 +507,27 @@ class Evidence(Question):
         return problems + quote_problems(answer, self.source_id)
 
     def key_problems(self, key):
-        return []
+        from considerations.sentences import load_sentences
+
+        parts = key.value
+        if not isinstance(parts, (tuple, list)) or len(parts) != self.min_quotes or not all(parts):
+            return [f"the key should list, for each of the {self.min_quotes} parts, the sentence ids that answer it"]
+        sentences = load_sentences().set_index("sentence_id")["source_id"]
+        problems = [f"{sid!r} is not a sentence id" for part in parts for sid in part if sid not in sentences.index]
+        if self.source_id:
+            problems += [f"{sid!r} is not in {self.source_id}" for part in parts for sid in part
+                         if sid in sentences.index and sentences[sid] != self.source_id]
+        return problems
+
+    def revealed_key(self, key):
+        return [list(part) for part in key.value]
 
     def score(self, answer, key):
         from considerations.evidence import UnusableQuote
 
-        topic = self.consideration_id.replace("_", " ")
+        parts = [set(part) for part in key.value]
         where = "that article" if self.source_id else "the articles"
-        feedback, taken = [], []
+        feedback, candidates, taken = [], [], []
         for i, quote in enumerate(answer, start=1):
             label = f"quote {i}"
             try:
@@ -526,36 +539,69 @@ class Evidence(Question):
                 feedback.append(FeedbackItem(label, False, f"{label} is not in {where} word for word"))
                 continue
             sentences = list(found.sentence_ids)
-            if not (found.about or found.arguable):
-                said = ", ".join(c.replace("_", " ") for c in found.considerations) or "none of the considerations"
-                feedback.append(FeedbackItem(
-                    label, False, f"{label} is in the text, but its sentence is about {said}, not {topic}", sentences))
-                continue
             if any(src == found.source and not (found.end <= s or e <= found.start) for src, s, e in taken):
                 feedback.append(FeedbackItem(label, False, f"{label} overlaps a passage you already quoted; it counts once",
                                              sentences))
                 continue
             taken.append((found.source, found.start, found.end))
-            feedback.append(FeedbackItem(label, True, f"{label} is verbatim and about {topic}", sentences))
-        counted = min(len(taken), self.min_quotes)
-        return self.points * counted / self.min_quotes, feedback
+            fits = [n for n, part in enumerate(parts) if part & set(sentences)]
+            candidates.append((label, fits, sentences, found))
+        filled = _assign_parts([fits for _, fits, _, _ in candidates])
+        for (label, fits, sentences, found), part in zip(candidates, filled):
+            if part is not None:
+                feedback.append(FeedbackItem(label, True, f"{label} answers part {part + 1} of the question", sentences))
+            elif fits:
+                feedback.append(FeedbackItem(label, False, f"{label} answers a part that another quote already answers",
+                                             sentences))
+            else:
+                said = ", ".join(c.replace("_", " ") for c in found.considerations) or "no consideration in particular"
+                feedback.append(FeedbackItem(
+                    label, False, f"{label} is verbatim, but its sentence (about {said}) does not do what any part of "
+                    "the question asks; reread the question's parts", sentences))
+        unanswered = len(parts) - sum(p is not None for p in filled)
+        if unanswered:
+            feedback.append(FeedbackItem(None, False, f"{unanswered} of the {len(parts)} parts have no quote that answers them"))
+        return self.points * (len(parts) - unanswered) / len(parts), feedback
 
     def examples(self, key):
-        """Right: whole sentences that bear on the consideration; wrong: real sentences that do not."""
+        """Right: one sentence of each part; wrong: real sentences of the article(s) that answer no part."""
         from considerations.sentences import load_sentences
 
         table = load_sentences()
-        table = table[(table["kind"] == "sentence") & (table["text"].str.split().str.len() >= 4)]
+        table = table[table["text"].str.split().str.len() >= 4]
         if self.source_id:
             table = table[table["source_id"] == self.source_id]
-        cid = self.consideration_id
-        clearly = [str(t) for t, c in zip(table["text"], table["considerations"]) if cid in c]
-        unrelated = [str(t) for t, c, a in zip(table["text"], table["considerations"], table["arguably"])
-                     if cid not in c and cid not in a]
-        n = self.min_quotes
-        return Examples(right=[clearly[:n]] if len(clearly) >= n else [],
-                        wrong=[unrelated[:n]] if len(unrelated) >= n else [],
-                        malformed=[None, "one string", [1, 2], ["these words are not in any article at all"] * n])
+        text = dict(zip(table["sentence_id"], table["text"]))
+        right, used = [], set()
+        for part in key.value:
+            choice = next(sid for sid in part if sid not in used)
+            used.add(choice)
+            right.append(text[choice])
+        keyed = {sid for part in key.value for sid in part}
+        plain = set(table[table["kind"] == "sentence"]["sentence_id"])
+        unrelated = [t for sid, t in text.items() if sid not in keyed and sid in plain][: self.min_quotes]
+        return Examples(right=[right], wrong=[unrelated],
+                        malformed=[None, "one string", [1, 2], ["these words are not in any article at all"] * self.min_quotes])
+
+
+def _assign_parts(fits: list[list[int]]) -> list[int | None]:
+    """Give each quote at most one part it fits and each part at most one quote, filling as many
+    parts as possible (a small bipartite matching)."""
+    owner: dict[int, int] = {}
+
+    def place(quote: int, seen: set) -> bool:
+        for part in fits[quote]:
+            if part not in seen:
+                seen.add(part)
+                if part not in owner or place(owner[part], seen):
+                    owner[part] = quote
+                    return True
+        return False
+
+    for quote in range(len(fits)):
+        place(quote, set())
+    by_quote = {q: p for p, q in owner.items()}
+    return [by_quote.get(q) for q in range(len(fits))]
 
 
 @dataclass(frozen=True)

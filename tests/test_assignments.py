@@ -476,37 +476,55 @@ def test_ordering_partial_value_for_six_events():
 
 
 @pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
-def test_evidence_real_off_topic_and_fabricated(assignment, qid):
+def test_evidence_one_part_answered_an_off_passage_and_an_invented_one(assignment, qid):
     q = question(assignment, qid)
-    good = on_topic_quotes(q, 1)
-    off = off_topic_quotes(q, 1)
-    answer = good + off + [FABRICATED]
-    result = _score(assignment, qid, answer)
-    assert result.score == pytest.approx(q.points / q.min_quotes, abs=1e-4)
-    assert "its sentence is about" in messages(result) and "quote 3 is not in" in messages(result)
-    assert _score(assignment, qid, on_topic_quotes(q, q.min_quotes)).status == "right"
-    # The same passage twice counts once.
-    assert _score(assignment, qid, good * q.min_quotes).score == pytest.approx(q.points / q.min_quotes, abs=1e-4)
+    key = keys(assignment)[qid]
+    parts = len(key.value)
+    first_part = q.examples(key).right[0][:1]
+    off = q.examples(key).wrong[0][:1]
+    result = _score(assignment, qid, first_part + off + [FABRICATED])
+    assert result.score == pytest.approx(q.points / parts, abs=1e-4)
+    assert "does not do what any part" in messages(result) and "quote 3 is not in" in messages(result)
+    # The same passage twice fills one part only.
+    assert _score(assignment, qid, first_part * parts).score == pytest.approx(q.points / parts, abs=1e-4)
+
+
+@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
+def test_evidence_a_sentence_merely_about_the_consideration_is_not_enough(assignment, qid):
+    """Sentences filed under the consideration (what the book shows) that answer no part earn nothing."""
+    q = question(assignment, qid)
+    keyed = {sid for part in keys(assignment)[qid].value for sid in part}
+    table = load_sentences()
+    about = table[table["considerations"].map(lambda c: q.consideration_id in c) & ~table["sentence_id"].isin(keyed)
+                  & (table["kind"] == "sentence")]
+    if q.source_id:
+        about = about[about["source_id"] == q.source_id]
+    quotes = list(about["text"])[: q.min_quotes]
+    if quotes:
+        assert _score(assignment, qid, quotes).score == 0
 
 
 def test_evidence_worked_example_three_quotes():
-    # One real quote on the international constraint, one real but about the 2021 celebrations, one invented.
+    # The cost of following Moscow (part 1), a real sentence that answers no part, an invented one.
     answer = [
-        "Islamabad will likely wait for an international or regional consensus",
+        "any move to follow Moscow in recognizing the Taliban—without considering Washington’s stance",
         "Four years ago, when the Taliban raised its flag over Kabul, Pakistan erupted in celebration.",
         FABRICATED,
     ]
     result = _score("weighing_the_factors", "q9_outcome_evidence", answer)
     assert result.score == pytest.approx(1.0)
     assert result.status == "partial"
+    # The review's E2 case: the commentary's lenders sentence now answers its part.
+    lenders = "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages, U.S. support, and investment"
+    assert _score("weighing_the_factors", "q9_outcome_evidence", answer[:1] + [lenders]).score == pytest.approx(2.0)
 
 
 def test_evidence_from_the_other_article_does_not_count():
-    # An on-topic quote about the economy, but from the IESS analysis, for the question about the commentary.
+    # The IESS analysis's economy verdict, offered for the question about the commentary, is not in that article.
     iess = "economic factors could serve as a strong driver pushing Pakistan toward quicker recognition"
-    comm = "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages"
+    comm = "recognizing a regime like the Taliban’s could be tantamount to economic suicide"
     result = _score("domestic_considerations", "q9_economy_evidence_commentary", [comm, iess])
-    assert result.score == pytest.approx(1.5)
+    assert result.score == pytest.approx(1.5) and "quote 2 is not in that article" in messages(result)
     result = _score("domestic_considerations", "q8_economy_evidence_iess", [iess, comm])
     assert result.score == pytest.approx(1.5)
 

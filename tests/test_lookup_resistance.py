@@ -163,10 +163,10 @@ def lookup_score(assignment, tables) -> float:
 # Where each assignment stands now: a ratchet, lowered as questions are redesigned, never raised.
 # The goal is LIMIT for every assignment (the strict xfail below turns red once it is reached).
 CEILING = {
-    "reading_the_sources": 0.81,
-    "domestic_considerations": 0.78,
-    "regional_and_international": 0.74,
-    "weighing_the_factors": 0.67,
+    "reading_the_sources": 0.70,
+    "domestic_considerations": 0.59,
+    "regional_and_international": 0.64,
+    "weighing_the_factors": 0.56,
 }
 
 

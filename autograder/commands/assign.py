@@ -94,26 +94,25 @@ def _outline(assignment: str, course: Path) -> list[tuple[str, str, str]]:
 
 
 def _solutions(assignment: str, course: Path) -> dict[str, str]:
-    """The keys' model answers; where a key's value is the answer, it is written from the key
-    (its first accepted label per item), so a corrected fact corrects the solution too."""
+    """The keys' model answers; where the key gives the answer, it is written from the key (the question
+    type's first right answer), so a corrected fact corrects the solution too."""
     from autograder.keys import load_keys, load_solutions
 
     solutions = dict(load_solutions(assignment, course))
     for qid, key in load_keys(assignment, course).items():
         if qid not in solutions:
-            value = key.value
-            if isinstance(value, dict):
-                value = {k: (v[0] if isinstance(v, (tuple, list)) else v) for k, v in value.items()}
+            # The question type's own right answer from the key (first accepted label, a sentence per part...).
+            value = question(assignment, qid).examples(key).right[0]
             solutions[qid] = f"{qid} = {_literal(value)}\n"
     return solutions
 
 
 def _literal(value) -> str:
     if isinstance(value, dict):
-        return "{\n" + "".join(f"    {json.dumps(k)}: {json.dumps(v)},\n" for k, v in value.items()) + "}"
+        return "{\n" + "".join(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[\n" + "".join(f"    {json.dumps(v)},\n" for v in value) + "]"
-    return json.dumps(value)
+        return "[\n" + "".join(f"    {json.dumps(v, ensure_ascii=False)},\n" for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _points(value: float) -> str:

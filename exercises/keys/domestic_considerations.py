@@ -8,7 +8,7 @@ claims.csv. Multiple-choice feedback is written by hand and cites its claims.
 
 import pandas as pd
 
-from autograder.keys import Key, reading_directions_key
+from autograder.keys import Key, reading_directions_key, sentences
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -113,7 +113,24 @@ def q5_ttp_balance() -> Key:
     )
 
 
+
+# The passages each evidence question asks for, part by part: a reading of the text, checked to exist.
+
+def q8_economy_evidence_iess() -> Key:
+    direction = sentences(IESS, 74, 49)  # "a strong driver pushing Pakistan toward quicker recognition"
+    change = sentences(IESS, 46, 75)  # the Taliban's diversification, falling behind; the turn to a "carrot policy"
+    return Key(value=(direction, change), cite=("iess-78", "iess-50"))
+
+
+def q9_economy_evidence_commentary() -> Key:
+    verdict = sentences(COMMENTARY, 24)  # "tantamount to economic suicide"
+    heading = sentences(COMMENTARY, 21)  # "IMF, U.S., and Global Pressure: Major Factors Behind the U-turn"
+    return Key(value=(verdict, heading), cite=("comm-23", "comm-22"))
+
+
 KEYS = {
+    "q8_economy_evidence_iess": q8_economy_evidence_iess,
+    "q9_economy_evidence_commentary": q9_economy_evidence_commentary,
     "q1_iess_domestic": q1_iess_domestic,
     "q2_commentary_domestic": q2_commentary_domestic,
     "q3_ttp_timeline": q3_ttp_timeline,
@@ -133,18 +150,6 @@ ttp = claims_table[(claims_table["source_id"] == "iess-analysis") & (claims_tabl
 toward = int((ttp["direction"] == "toward").sum())
 against = int((ttp["direction"] == "against").sum())
 q5_ttp_balance = round(toward / (toward + against), 2)
-""",
-    'q8_economy_evidence_iess': """\
-q8_economy_evidence_iess = [
-    "economic factors could serve as a strong driver pushing Pakistan toward quicker recognition",
-    "increased economic interaction between Islamabad and Kabul could ultimately consolidate the Taliban’s position and increase the pressure on Pakistan to proceed more quickly with the official recognition",
-]
-""",
-    'q9_economy_evidence_commentary': """\
-q9_economy_evidence_commentary = [
-    "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages",
-    "recognizing a regime like the Taliban’s could be tantamount to economic suicide",
-]
 """,
     'q10_ttp_puzzle': """\
 The IESS analysis holds two things at once. Counterterrorism, above all the TTP, is "Islamabad's foremost concern" at

@@ -7,7 +7,7 @@ questions have no key: evidence is checked against the article text, free text
 is graded by hand.
 """
 
-from autograder.keys import NOT_DISCUSSED, Key, reading_labels
+from autograder.keys import NOT_DISCUSSED, Key, reading_labels, sentences
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -120,7 +120,24 @@ def q7_timeline() -> Key:
     return Key(value=order, cite=tuple(cite[:4]))
 
 
+
+# The passages each evidence question asks for, part by part: a reading of the text, checked to exist.
+
+def q6_brotherhood_evidence() -> Key:
+    then = sentences(COMMENTARY, 1, 2, 3, 6, 10)  # the celebration and the "brothers" of 2021
+    now = sentences(COMMENTARY, 4, 6, 10, 30, 34, 35, 37, 41, 42)  # silence, distance, collapse
+    return Key(value=(then, now), cite=("comm-01", "comm-03", "comm-39"))
+
+
+def q8_caution_evidence() -> Key:
+    official = sentences(IESS, 5, 8, 79)  # what the spokesperson said, what Pakistan announced
+    interpreted = sentences(IESS, 4, 6)  # the author's "reacted cautiously", "carried the implication"
+    return Key(value=(official, interpreted), cite=("iess-04", "iess-06", "iess-03"))
+
+
 KEYS = {
+    "q6_brotherhood_evidence": q6_brotherhood_evidence,
+    "q8_caution_evidence": q8_caution_evidence,
     "q1_coverage": q1_coverage,
     "q2_voice": q2_voice,
     "q3_anonymous_count": q3_anonymous_count,

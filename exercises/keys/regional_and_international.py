@@ -7,7 +7,7 @@ considerations.csv. Multiple-choice feedback is written by hand and cites its
 claims; where an option stands for a direction, the key picks it from the data.
 """
 
-from autograder.keys import NOT_DISCUSSED, Key, reading_directions_key, reading_labels
+from autograder.keys import NOT_DISCUSSED, Key, reading_directions_key, reading_labels, sentences
 from considerations import load_claims, load_considerations, load_disagreements, load_readings
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -125,7 +125,24 @@ def q9_external_share() -> Key:
     )
 
 
+
+# The passages each evidence question asks for, part by part: a reading of the text, checked to exist.
+
+def q6_russia_axis_evidence() -> Key:
+    iess = sentences(IESS, 61, 62, 63, 64)  # an alternative axis against the Western liberal order
+    commentary = sentences(COMMENTARY, 28)  # a foothold against terrorism, balancing the China-Pakistan nexus
+    return Key(value=(iess, commentary), cite=("iess-67", "comm-27"))
+
+
+def q7_us_constraint_evidence() -> Key:
+    cost = sentences(IESS, 68)  # "would likely carry heavy political consequences"
+    remedy = sentences(IESS, 69, 78)  # other recognitions or a consensus; waiting for them
+    return Key(value=(cost, remedy), cite=("iess-73", "iess-74"))
+
+
 KEYS = {
+    "q6_russia_axis_evidence": q6_russia_axis_evidence,
+    "q7_us_constraint_evidence": q7_us_constraint_evidence,
     "q1_iess_external": q1_iess_external,
     "q2_commentary_external": q2_commentary_external,
     "q3_china_restraint": q3_china_restraint,

@@ -9,7 +9,7 @@ articles' conclusions, written by hand with the claims they rest on.
 
 from pathlib import Path
 
-from autograder.keys import Key
+from autograder.keys import Key, sentences
 from considerations import load_readings
 from considerations.assignments import COMMENTARY, IESS, question
 
@@ -120,7 +120,18 @@ def q8_best_supported() -> Key:
     )
 
 
+
+# The passages the evidence question asks for, part by part: a reading of the text, checked to exist.
+
+def q9_outcome_evidence() -> Key:
+    washington = sentences(IESS, 68)  # following Moscow without Washington's stance
+    isolation = sentences(COMMENTARY, 22, 39)  # isolation on the international stage
+    lenders = sentences(COMMENTARY, 23, 25)  # dependence on the IMF, the US and Europe (review E2)
+    return Key(value=(washington, isolation, lenders), cite=("iess-73", "comm-21", "comm-22"))
+
+
 KEYS = {
+    "q9_outcome_evidence": q9_outcome_evidence,
     "q3_iess_net_pressure": q3_iess_net_pressure,
     "q4_commentary_net_pressure": q4_commentary_net_pressure,
     "q5_swing_factor": q5_swing_factor,
@@ -179,13 +190,6 @@ readings["pressure"] = readings["direction"].astype(str).map(DIRECTION_VALUE) * 
 table = readings.pivot(index="consideration_id", columns="source_id", values="pressure").dropna()
 change = (table["brotherhood-commentary"] - table["iess-analysis"]).abs()
 q5_swing_factor = str(change.idxmax())
-""",
-    'q9_outcome_evidence': """\
-q9_outcome_evidence = [
-    "Pakistan’s need to maintain engagement and balance in its international relations dictates that it should not rush into recognizing the Taliban",
-    "Islamabad will likely wait for an international or regional consensus",
-    "Recognizing the Taliban could isolate Pakistan on the international stage",
-]
 """,
     'q10_recommendation': """\
 My recommendation is that Pakistan should not recognise the Taliban government now, and my prediction is that it
