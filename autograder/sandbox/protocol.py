@@ -171,7 +171,10 @@ class JobReader:
                 return False
             self.running = index
             if self.on_cell is not None:
-                self.on_cell(self.cell_name(index))
+                try:
+                    self.on_cell(self.cell_name(index))
+                except Exception:  # noqa: BLE001 (a progress display must not stop the reading)
+                    self.on_cell = None
         elif "cell" in record:
             index = record["cell"]
             if type(index) is not int or index in self.cells:
