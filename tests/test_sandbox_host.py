@@ -178,3 +178,15 @@ def test_the_filters_are_whole_bpf_programs():
         program = seccomp.bpf(variant)
         assert program and len(program) % 8 == 0
     assert seccomp.bpf("job") != seccomp.bpf("forkserver")
+
+
+def test_a_missing_sandbox_fails_when_required_and_skips_otherwise(monkeypatch):
+    import sandbox_support
+
+    monkeypatch.setattr(sandbox_support, "sandbox_available", lambda: "bubblewrap (`bwrap`) is not installed")
+    monkeypatch.setenv("AUTOGRADER_REQUIRE_SANDBOX", "1")
+    with pytest.raises(pytest.fail.Exception, match="required"):
+        sandbox_support.require_sandbox()
+    monkeypatch.delenv("AUTOGRADER_REQUIRE_SANDBOX")
+    with pytest.raises(pytest.skip.Exception):
+        sandbox_support.require_sandbox()
