@@ -72,12 +72,6 @@ def server(tmp_path_factory):
         write_submission(course, student, ASSIGNMENT, {ASSIGNMENT: hostile})
     result = run_cli("grade", ASSIGNMENT, "--course", str(course), "--quiet")
     assert result.returncode == 0, result.stderr
-    # The control shows what formgrader did before sanitising: the same essay, written into
-    # the autograded notebook as is. Opening it must trip every detector below.
-    graded = course / "autograded" / "control" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    nb = json.loads(graded.read_text())
-    find_cell(nb, ESSAY)["source"] = HOSTILE_ESSAY
-    graded.write_text(json.dumps(nb))
     port = free_port()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "JUPYTER_CONFIG_DIR": str(course / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(course / ".runtime")}
@@ -138,6 +132,20 @@ def test_manual_grade_in_formgrader_reaches_the_export(server, tmp_path):
     again = {s["student"]: s for s in api(port, f"/formgrader/api/submissions/{ASSIGNMENT}")}["ada"]
     assert again["written_score"] == pytest.approx(3.0 * len(manual))
 
+    # The student sees the hand grade, the grader's comment and the total in the feedback (ux H2).
+    names = {g["name"] for g in manual}
+    comments = [c for c in api(port, f"/formgrader/api/comments?submission_id={ada['id']}") if c["name"] in names]
+    assert comments, names
+    for comment in comments:
+        api(port, f"/formgrader/api/comment/{comment['id']}", method="PUT",
+            body={"manual_comment": "Clear contrast <b>of the voices</b>; cite a passage."})
+    assert run_cli("feedback", ASSIGNMENT, "--course", str(course), "--student", "ada").returncode == 0
+    page = (course / "feedback" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "3 / 4 <span class=\"label\">· Graded by hand" in page
+    assert "Clear contrast &lt;b&gt;of the voices&lt;/b&gt;; cite a passage." in page
+    total = stored_total(course, "ada") + 3.0 * len(manual)
+    assert f"Score: {total:g} / " in page and "still to be graded by hand" not in page
+
 
 def _open_in_formgrader(port, student):
     """Open the student's notebook in formgrader's manual-grading view in Chromium; return what
@@ -186,7 +194,12 @@ def test_hostile_written_answer_runs_no_script_in_formgrader(server):
     assert "The IESS analysis is the better witness" in seen["text"]
     assert "more" in seen["text"]  # the harmless <details> survives, without its handler
 
-    # The detectors work: the unsanitised control trips them.
+    # The detectors work: the control shows what formgrader did before sanitising (the same essay
+    # written into the autograded notebook as is), and opening it trips them.
+    graded = course / "autograded" / "control" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = json.loads(graded.read_text())
+    find_cell(nb, ESSAY)["source"] = HOSTILE_ESSAY
+    graded.write_text(json.dumps(nb))
     control = _open_in_formgrader(port, "control")
     assert control["flag"] >= 1 and control["dialogs"], control
     deadline = time.monotonic() + 10
