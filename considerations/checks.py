@@ -36,7 +36,7 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
     from considerations.sources import load_sources
 
     where = "that article" if source_id else "the articles"
-    problems, spans = [], []
+    problems, spans, missing = [], [], False
     for i, quote in enumerate(quotes, start=1):
         if type(quote) is not str:
             problems.append(f"quote {i} should be a string; got a {type(quote).__name__}")
@@ -53,7 +53,8 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
                 problems.append(f"quote {i} is in the {name}, not in the article this question asks about")
                 continue
         if not match.found:
-            hint = f"quote {i} was not found word for word in {where}. {_ellipsis_rule()}"
+            missing = True
+            hint = f"quote {i} was not found word for word in {where}."
             if match.closest_passage:
                 hint += f"\n      The closest passage is: \"{_shorten(match.closest_passage)}\""
             problems.append(hint)
@@ -63,6 +64,8 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
                 problems.append(f"quote {i} overlaps quote {j}; overlapping quotes count once")
                 break
         spans.append((i, (match.source, match.start, match.end)))
+    if missing:  # the rule once, after the quotes it concerns
+        problems.append(f"how to quote: {_ellipsis_rule()}")
     return problems
 
 
