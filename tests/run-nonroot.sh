@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 VENV_PY="$PWD/.venv/bin/python"
-TESTS="tests/test_sandbox.py tests/test_sandbox_attacks.py"
+TESTS="tests/test_sandbox_host.py tests/test_sandbox.py tests/test_sandbox_attacks.py"
 USER_NAME="${AUTOGRADER_NONROOT_USER:-autograder-nonroot}"
 export AUTOGRADER_REQUIRE_SANDBOX=1 PYTHONDONTWRITEBYTECODE=1
 

@@ -5,16 +5,20 @@ The sandbox (bwrap, from Debian's `bubblewrap`) gives the student's code:
 - a view of the file system limited to the system, Python and the course
   library (read-only) plus a size-limited scratch tmpfs: no course folder, no
   gradebook, no keys, no other student's work, no home directory;
-- its own PID namespace: every process it starts dies when grading ends;
-- an unprivileged user id (when the grader runs as root) and resource limits:
-  CPU seconds, address space, number of processes, file size, open files;
-- a wall-clock limit enforced from outside (the sandbox is killed).
-Output is drained from outside with a cap, so a huge print cannot flood the grader.
+- its own PID and IPC namespaces: every process and SysV IPC object it makes dies
+  with the notebook; no descriptor but its own pipes;
+- a seccomp filter: no new namespaces, mounts, kernel keyring, ptrace, BPF, ...;
+- one memory and process budget for the whole notebook (cgroups, where writable),
+  rlimits per process, and (as root) an unprivileged uid no other running sandbox has;
+- one wall-clock deadline enforced from outside (every process is killed).
+Output and answers are read from outside with caps. A run stopped at some cell keeps
+the answers of the cells before it (RunResult.failed_cell names the cell).
 
-Layout: the host side is `bwrap` (command line), `protocol` (limits, job and result
-schema, failure messages), `cold` (one bwrap per notebook) and `warm` (the client of
-a long-lived sandbox); everything under `inside/` runs under bubblewrap
-(`runner.py` executes the cells, `forkserver.py` is the warm sandbox's process).
+Layout, host side: `bwrap` (the command line: binds, environment), `protocol` (limits,
+job and record schema, the capped reader and its one deadline, failure messages),
+`cold` (one bwrap per notebook), `warm` (the client of a long-lived sandbox),
+`cgroups`, `seccomp` and `uids` (the budgets). Everything under `inside/` runs under
+bubblewrap: `runner.py` executes the cells, `forkserver.py` is the warm sandbox's process.
 """
 
 from __future__ import annotations
