@@ -1,14 +1,12 @@
-"""The graded exercises: question bank, source notebooks, keys, release and scoring agree.
+"""The graded exercises: the question bank, the generated source notebooks and their release.
 
 For every assignment in `considerations.assignments.ASSIGNMENTS`:
 - the bank is well formed and its items are ids from data/;
-- the source notebook is clean (no outputs) and has, for each question, its cells
-  with the right grade ids, points and answer variable;
-- the keys load, are computed from data/ and fit the bank;
+- the source notebook is exactly what `autograder assign` generates (no drift), clean (no outputs),
+  with each question's cells, grade ids, points and answer variable;
 - `nbgrader generate_assignment` succeeds and strips every solution;
-- the solutions score full marks and the released notebook scores zero;
-- partly right answers get the partial marks they should, and questions about one
-  article accept that article's reading.
+- the solutions score full marks and the released notebook scores zero.
+Keys are tested in test_keys.py, partial credit in test_scoring.py, each type in test_question_types.py.
 """
 
 from __future__ import annotations
@@ -20,20 +18,18 @@ import re
 import shutil
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.answers import keys, messages
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
 from autograder.commands.assign import build_notebook, wheel_name
-from autograder.keys import Key, load_keys
-from autograder.scoring import MISSING, score_answer, score_assignment
-from considerations import load_claims, load_considerations, load_readings, load_sources, load_timeline
+from autograder.scoring import score_assignment
+from considerations import load_claims, load_considerations, load_sources, load_timeline
 from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEXTS, question
-from considerations.sentences import load_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -47,14 +43,9 @@ CHAPTERS = {
 QID = re.compile(r"^q(\d+)_[a-z0-9]+(?:_[a-z0-9]+)*$")
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-FABRICATED = "Pakistan has decided to recognise the Taliban government next week, officials confirmed"
 
 
 # ---------------------------------------------------------------- helpers
-
-def messages(result) -> str:
-    return " ".join(f.message for f in result.feedback)
-
 
 def source_path(assignment: str) -> Path:
     return EXERCISES / "source" / assignment / f"{assignment}.ipynb"
@@ -78,46 +69,6 @@ def auto_questions(assignment: str):
 
 def auto_points(assignment: str) -> float:
     return float(sum(q.points for q in auto_questions(assignment)))
-
-
-@cache
-def keys(assignment: str) -> dict[str, Key]:
-    return load_keys(assignment, EXERCISES)
-
-
-def first_label(value):
-    return value[0] if isinstance(value, (tuple, list)) else value
-
-
-def accepted(value) -> tuple:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
-
-
-def right_answer(q, key: Key | None):
-    """A right answer from the question type's own generator."""
-    return q.examples(key).right[0]
-
-
-def on_topic_quotes(q, n: int) -> list[str]:
-    """n whole sentences, from different sentences, that bear on the question's consideration."""
-    rows = _sentences(q, on_topic=True)
-    assert len(rows) >= n, f"{q.qid}: only {len(rows)} sentences bear on {q.consideration_id}"
-    return rows[:n]
-
-
-def off_topic_quotes(q, n: int) -> list[str]:
-    """Real sentences of the article(s) that bear neither clearly nor arguably on the consideration."""
-    return _sentences(q, on_topic=False)[:n]
-
-
-def _sentences(q, on_topic: bool) -> list[str]:
-    table = load_sentences()
-    table = table[(table["kind"] == "sentence") & (table["text"].str.split().str.len() >= 6)]
-    if q.source_id:
-        table = table[table["source_id"] == q.source_id]
-    bears = table.apply(lambda r: q.consideration_id in r["considerations"] or q.consideration_id in r["arguably"],
-                        axis=1)
-    return [str(t) for t in table[bears == on_topic]["text"]]
 
 
 def known_ids() -> set[str]:
@@ -190,7 +141,6 @@ def test_bank_items_come_from_the_data(assignment):
         if q.kind == "evidence":
             assert q.consideration_id in considerations
             assert q.source_id in (None, IESS, COMMENTARY)
-            on_topic_quotes(q, q.min_quotes)  # enough distinct passages exist to answer it
         if q.kind == "multiple_choice":
             texts = OPTION_TEXTS.get(assignment, {}).get(q.qid)
             if set(q.options) <= {"a", "b", "c", "d"}:
@@ -313,38 +263,6 @@ def test_helper_cells_are_read_only(assignment):
             assert "### BEGIN SOLUTION" not in cell.source
 
 
-# ---------------------------------------------------------------- the keys
-
-@pytest.mark.parametrize("assignment", NAMES)
-def test_keys_load_and_fit_the_bank(assignment):
-    ks = keys(assignment)
-    claim_ids = set(load_claims()["claim_id"])
-    for q in auto_questions(assignment):
-        if not q.needs_key:
-            assert q.qid not in ks
-            continue
-        key = ks[q.qid]
-        assert key.cite and set(key.cite) <= claim_ids, f"{q.qid}: cite claim ids from data/"
-        if q.kind == "multiple_choice":
-            assert set(key.option_feedback) == set(q.options), f"{q.qid}: feedback for every option"
-        if q.kind == "number":
-            assert isinstance(key.value, (int, float)) and not isinstance(key.value, bool)
-
-
-def test_keys_follow_the_data():
-    """Spot checks that keys are computed from data/, not typed in."""
-    claims = load_claims().set_index("claim_id")
-    readings = load_readings()
-    rs = keys("reading_the_sources")
-    assert rs["q2_voice"].value == {c: str(claims.at[c, "voice"]) for c in question("reading_the_sources", "q2_voice").items}
-    order = [e for e in load_timeline()["event_id"] if e in question("reading_the_sources", "q7_timeline").items]
-    assert rs["q7_timeline"].value == order
-    comm = readings[readings["source_id"] == COMMENTARY].set_index("consideration_id")["direction"].astype(str)
-    dc = keys("domestic_considerations")
-    for item, label in dc["q2_commentary_domestic"].value.items():
-        assert first_label(label) == (comm[item] if item in comm.index else "not_discussed")
-
-
 # ---------------------------------------------------------------- release (nbgrader)
 
 def generate_release(course: Path) -> str:
@@ -427,183 +345,3 @@ def test_solutions_score_full_marks(assignment, tmp_path):
         else:
             assert r.status == "right", (r.qid, messages(r))
     assert sum(r.score for r in results) == pytest.approx(auto_points(assignment))
-
-
-# ---------------------------------------------------------------- partial credit
-
-def _score(assignment, qid, answer):
-    q = question(assignment, qid)
-    return score_answer(q, answer, keys(assignment).get(qid))
-
-
-@pytest.mark.parametrize(
-    "assignment,qid",
-    [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "classification"],
-)
-def test_classification_one_item_wrong(assignment, qid):
-    q = question(assignment, qid)
-    key = keys(assignment)[qid]
-    answer = right_answer(q, key)
-    item = q.items[0]
-    acceptable = key.value[item] if isinstance(key.value[item], tuple) else (key.value[item],)
-    answer[item] = next(label for label in q.labels if label not in acceptable)
-    result = score_answer(q, answer, key)
-    n = len(q.items)
-    assert result.status == "partial"
-    assert result.score == pytest.approx(q.points * (n - 1) / n, abs=1e-4)
-    assert [f.item for f in result.feedback if not f.ok] == [item]
-
-
-@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "ordering"])
-def test_ordering_neighbours_swapped(assignment, qid):
-    q = question(assignment, qid)
-    answer = list(keys(assignment)[qid].value)
-    answer[2], answer[3] = answer[3], answer[2]
-    n = len(answer)
-    result = _score(assignment, qid, answer)
-    # Spearman's footrule: the swap moves two items by one place each, out of a worst case of n²/2.
-    assert result.score == pytest.approx(q.points * (1 - 2 / (n * n // 2)), abs=1e-4)
-    assert result.status == "partial"
-    assert _score(assignment, qid, list(reversed(keys(assignment)[qid].value))).score == 0
-
-
-def test_ordering_partial_value_for_six_events():
-    result = _score("reading_the_sources", "q7_timeline", [
-        "celebration_in_pakistan", "taliban_take_kabul", "trilateral_meeting",
-        "russia_recognises_taliban", "pakistan_cautious_response", "iess_published",
-    ])
-    assert result.score == pytest.approx(3 * (1 - 2 / 18), abs=1e-4)  # 2.6667 of 3
-
-
-@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
-def test_evidence_one_part_answered_an_off_passage_and_an_invented_one(assignment, qid):
-    q = question(assignment, qid)
-    key = keys(assignment)[qid]
-    parts = len(key.value)
-    first_part = q.examples(key).right[0][:1]
-    off = q.examples(key).wrong[0][:1]
-    result = _score(assignment, qid, first_part + off + [FABRICATED])
-    assert result.score == pytest.approx(q.points / parts, abs=1e-4)
-    assert "does not do what any part" in messages(result) and "quote 3 is not in" in messages(result)
-    # The same passage twice fills one part only.
-    assert _score(assignment, qid, first_part * parts).score == pytest.approx(q.points / parts, abs=1e-4)
-
-
-@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
-def test_evidence_a_sentence_merely_about_the_consideration_is_not_enough(assignment, qid):
-    """Sentences filed under the consideration (what the book shows) that answer no part earn nothing."""
-    q = question(assignment, qid)
-    keyed = {sid for part in keys(assignment)[qid].value for sid in part}
-    table = load_sentences()
-    about = table[table["considerations"].map(lambda c: q.consideration_id in c) & ~table["sentence_id"].isin(keyed)
-                  & (table["kind"] == "sentence")]
-    if q.source_id:
-        about = about[about["source_id"] == q.source_id]
-    quotes = list(about["text"])[: q.min_quotes]
-    if quotes:
-        assert _score(assignment, qid, quotes).score == 0
-
-
-def test_evidence_worked_example_three_quotes():
-    # The cost of following Moscow (part 1), a real sentence that answers no part, an invented one.
-    answer = [
-        "any move to follow Moscow in recognizing the Taliban—without considering Washington’s stance",
-        "Four years ago, when the Taliban raised its flag over Kabul, Pakistan erupted in celebration.",
-        FABRICATED,
-    ]
-    result = _score("weighing_the_factors", "q9_outcome_evidence", answer)
-    assert result.score == pytest.approx(1.0)
-    assert result.status == "partial"
-    # The review's E2 case: the commentary's lenders sentence now answers its part.
-    lenders = "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages, U.S. support, and investment"
-    assert _score("weighing_the_factors", "q9_outcome_evidence", answer[:1] + [lenders]).score == pytest.approx(2.0)
-
-
-def test_evidence_from_the_other_article_does_not_count():
-    # The IESS analysis's economy verdict, offered for the question about the commentary, is not in that article.
-    iess = "economic factors could serve as a strong driver pushing Pakistan toward quicker recognition"
-    comm = "recognizing a regime like the Taliban’s could be tantamount to economic suicide"
-    result = _score("domestic_considerations", "q9_economy_evidence_commentary", [comm, iess])
-    assert result.score == pytest.approx(1.5) and "quote 2 is not in that article" in messages(result)
-    result = _score("domestic_considerations", "q8_economy_evidence_iess", [iess, comm])
-    assert result.score == pytest.approx(1.5)
-
-
-@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "multiple_choice"])
-def test_multiple_choice_wrong_options_score_zero_with_feedback(assignment, qid):
-    q = question(assignment, qid)
-    key = keys(assignment)[qid]
-    for option in q.options:
-        result = score_answer(q, option, key)
-        if option == key.value:
-            assert result.status == "right"
-        else:
-            assert result.score == 0 and messages(result) == key.option_feedback[option]
-
-
-@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "number"])
-def test_numbers_with_tolerance(assignment, qid):
-    key = keys(assignment)[qid]
-    assert _score(assignment, qid, round(float(key.value), 2)).status == "right"  # "to two decimals" is enough
-    assert _score(assignment, qid, float(key.value) + 0.02).score == 0
-    assert _score(assignment, qid, MISSING).status == "missing"
-
-
-def test_numbers_worked_examples():
-    # Worked out by hand from claims.csv / readings.csv; the book prints other figures (its model's +7 and -41,
-    # the count 5 of the commentary's anonymous claims), so none of these can be copied from it.
-    assert keys("reading_the_sources")["q3_anonymous_count"].value == 4
-    assert keys("weighing_the_factors")["q3_iess_net_pressure"].value == 4
-    assert keys("weighing_the_factors")["q4_commentary_net_pressure"].value == -24
-    assert keys("regional_and_international")["q9_external_share"].value == pytest.approx(23 / 86)
-
-
-def test_weights_any_well_formed_answer_scores():
-    q = question("weighing_the_factors", "q1_weights")
-    assert score_answer(q, {i: 0 for i in q.items}, None).status == "right"
-    assert score_answer(q, {i: 11 for i in q.items}, None).score == 0
-
-
-# ---------------------------------------------------------------- source-aware keys
-
-SOURCE_PAIRS = [
-    ("domestic_considerations", "q1_iess_domestic", "q2_commentary_domestic"),
-    ("regional_and_international", "q1_iess_external", "q2_commentary_external"),
-]
-
-
-@pytest.mark.parametrize("assignment,iess_qid,comm_qid", SOURCE_PAIRS)
-def test_question_about_one_article_takes_that_articles_reading(assignment, iess_qid, comm_qid):
-    q = question(assignment, comm_qid)
-    iess_accepts, comm_accepts = keys(assignment)[iess_qid].value, keys(assignment)[comm_qid].value
-    iess_reading = {i: first_label(v) for i, v in iess_accepts.items()}
-    comm_reading = {i: first_label(v) for i, v in comm_accepts.items()}
-    # Items where no reading that one article allows is allowed for the other.
-    differ = [i for i in q.items if not set(accepted(iess_accepts[i])) & set(accepted(comm_accepts[i]))]
-    assert differ, "the test needs items where the articles' readings differ"
-    # The commentary's reading gets full marks on the commentary question ...
-    assert _score(assignment, comm_qid, comm_reading).status == "right"
-    # ... the IESS reading does not, item by item where they differ ...
-    result = _score(assignment, comm_qid, dict(iess_reading))
-    assert result.score == pytest.approx(q.points * (len(q.items) - len(differ)) / len(q.items), abs=1e-4)
-    # ... and the other way round on the IESS question.
-    assert _score(assignment, iess_qid, dict(iess_reading)).status == "right"
-    assert _score(assignment, iess_qid, comm_reading).status != "right"
-
-
-def test_commentary_economy_differs_from_iess():
-    # The clearest case: the economy pushes toward recognition in the IESS analysis, against in the commentary.
-    dc = keys("domestic_considerations")
-    assert dc["q1_iess_domestic"].value["economy"] == "toward"
-    assert dc["q2_commentary_domestic"].value["economy"] == "against"
-    answer = {i: first_label(v) for i, v in dc["q2_commentary_domestic"].value.items()}
-    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "right"
-    answer["economy"] = "toward"
-    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "partial"
-
-
-def test_expected_outcome_per_article():
-    key = keys("weighing_the_factors")["q7_expected_outcomes"]
-    assert first_label(key.value[IESS]) != first_label(key.value[COMMENTARY])
-    swapped = {IESS: first_label(key.value[COMMENTARY]), COMMENTARY: first_label(key.value[IESS])}
-    assert _score("weighing_the_factors", "q7_expected_outcomes", swapped).status != "right"

@@ -52,3 +52,26 @@ def auto_points(assignment: str) -> float:
 
 def right_answers(assignment: str) -> dict:
     return {q.qid: right(assignment, q) for q in auto_questions(assignment)}
+
+
+FABRICATED = "Pakistan has decided to recognise the Taliban government next week, officials confirmed"
+
+
+def first_label(value):
+    """The key's first accepted label (a key may accept several)."""
+    return value[0] if isinstance(value, (tuple, list)) else value
+
+
+def accepted(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def messages(result) -> str:
+    """A result's feedback as one string, for tests that look for words in it."""
+    return " ".join(f.message for f in result.feedback)
+
+
+def score(assignment: str, qid: str, answer):
+    from considerations.assignments import question
+
+    return question(assignment, qid).grade(answer, keys(assignment).get(qid))

@@ -1,0 +1,94 @@
+"""The answer keys: computed from data/, fitting the bank, and reading each article on its own.
+
+Keys load for every question that needs one, cite claims that exist, give feedback for every option,
+follow the data (a fact corrected in data/ corrects the key), and a question about one article takes
+that article's reading, not the other's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers.answers import accepted, first_label, keys
+from helpers.answers import score as _score
+
+from considerations import load_claims, load_readings, load_timeline
+from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, question
+
+NAMES = list(ASSIGNMENTS)
+
+
+def auto_questions(assignment: str):
+    return [q for q in ASSIGNMENTS[assignment] if q.auto_graded]
+
+
+@pytest.mark.parametrize("assignment", NAMES)
+def test_keys_load_and_fit_the_bank(assignment):
+    ks = keys(assignment)
+    claim_ids = set(load_claims()["claim_id"])
+    for q in auto_questions(assignment):
+        if not q.needs_key:
+            assert q.qid not in ks
+            continue
+        key = ks[q.qid]
+        assert key.cite and set(key.cite) <= claim_ids, f"{q.qid}: cite claim ids from data/"
+        if q.kind == "multiple_choice":
+            assert set(key.option_feedback) == set(q.options), f"{q.qid}: feedback for every option"
+        if q.kind == "number":
+            assert isinstance(key.value, (int, float)) and not isinstance(key.value, bool)
+
+
+def test_keys_follow_the_data():
+    """Spot checks that keys are computed from data/, not typed in."""
+    claims = load_claims().set_index("claim_id")
+    readings = load_readings()
+    rs = keys("reading_the_sources")
+    assert rs["q2_voice"].value == {c: str(claims.at[c, "voice"]) for c in question("reading_the_sources", "q2_voice").items}
+    order = [e for e in load_timeline()["event_id"] if e in question("reading_the_sources", "q7_timeline").items]
+    assert rs["q7_timeline"].value == order
+    comm = readings[readings["source_id"] == COMMENTARY].set_index("consideration_id")["direction"].astype(str)
+    dc = keys("domestic_considerations")
+    for item, label in dc["q2_commentary_domestic"].value.items():
+        assert first_label(label) == (comm[item] if item in comm.index else "not_discussed")
+
+
+SOURCE_PAIRS = [
+    ("domestic_considerations", "q1_iess_domestic", "q2_commentary_domestic"),
+    ("regional_and_international", "q1_iess_external", "q2_commentary_external"),
+]
+
+
+@pytest.mark.parametrize("assignment,iess_qid,comm_qid", SOURCE_PAIRS)
+def test_question_about_one_article_takes_that_articles_reading(assignment, iess_qid, comm_qid):
+    q = question(assignment, comm_qid)
+    iess_accepts, comm_accepts = keys(assignment)[iess_qid].value, keys(assignment)[comm_qid].value
+    iess_reading = {i: first_label(v) for i, v in iess_accepts.items()}
+    comm_reading = {i: first_label(v) for i, v in comm_accepts.items()}
+    # Items where no reading that one article allows is allowed for the other.
+    differ = [i for i in q.items if not set(accepted(iess_accepts[i])) & set(accepted(comm_accepts[i]))]
+    assert differ, "the test needs items where the articles' readings differ"
+    # The commentary's reading gets full marks on the commentary question ...
+    assert _score(assignment, comm_qid, comm_reading).status == "right"
+    # ... the IESS reading does not, item by item where they differ ...
+    result = _score(assignment, comm_qid, dict(iess_reading))
+    assert result.score == pytest.approx(q.points * (len(q.items) - len(differ)) / len(q.items), abs=1e-4)
+    # ... and the other way round on the IESS question.
+    assert _score(assignment, iess_qid, dict(iess_reading)).status == "right"
+    assert _score(assignment, iess_qid, comm_reading).status != "right"
+
+
+def test_commentary_economy_differs_from_iess():
+    # The clearest case: the economy pushes toward recognition in the IESS analysis, against in the commentary.
+    dc = keys("domestic_considerations")
+    assert dc["q1_iess_domestic"].value["economy"] == "toward"
+    assert dc["q2_commentary_domestic"].value["economy"] == "against"
+    answer = {i: first_label(v) for i, v in dc["q2_commentary_domestic"].value.items()}
+    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "right"
+    answer["economy"] = "toward"
+    assert _score("domestic_considerations", "q2_commentary_domestic", answer).status == "partial"
+
+
+def test_expected_outcome_per_article():
+    key = keys("weighing_the_factors")["q7_expected_outcomes"]
+    assert first_label(key.value[IESS]) != first_label(key.value[COMMENTARY])
+    swapped = {IESS: first_label(key.value[COMMENTARY]), COMMENTARY: first_label(key.value[IESS])}
+    assert _score("weighing_the_factors", "q7_expected_outcomes", swapped).status != "right"
