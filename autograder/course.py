@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,10 +109,39 @@ class Course:
         return notebooks
 
     def students_with_submissions(self, assignment: str) -> list[str]:
+        """Every folder under submitted/ that holds this assignment, valid student id or not (the grader
+        records invalid ones with the reason, so that none is lost quietly). Never follows a link."""
+        return [folder.name for folder in self.submission_folders(assignment)]
+
+    def submission_folders(self, assignment: str) -> list[SubmissionFolder]:
+        """submitted/<student>/<assignment> entries, each with the reason it cannot be graded (or None).
+        Student folder names and links are the student's: checked with lstat, never followed."""
         submitted = self.root / "submitted"
-        if not submitted.is_dir():
+        try:
+            entries = sorted(os.scandir(submitted), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir())
+        folders = []
+        for entry in entries:
+            if entry.is_symlink():
+                folders.append(SubmissionFolder(entry.name, "the student folder is a symbolic link; links are not "
+                                                "graded (copy the submission in as a real folder)"))
+                continue
+            if not entry.is_dir(follow_symlinks=False):
+                continue  # a stray file next to the student folders
+            try:
+                mode = os.lstat(Path(entry.path) / assignment).st_mode
+            except OSError:
+                continue  # this student has no submission for this assignment
+            if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+                folders.append(SubmissionFolder(entry.name, f"submitted/<student>/{assignment} is not a plain folder "
+                                                "(a link or a file); links are not graded"))
+            elif not valid_student_id(entry.name):
+                folders.append(SubmissionFolder(entry.name, "not a valid student id (letters, digits and ._@- only, "
+                                                "starting with a letter or digit); rename the folder to the student's id"))
+            else:
+                folders.append(SubmissionFolder(entry.name, None))
+        return folders
 
     def submission_dir(self, student: str, assignment: str) -> Path:
         return self.root / "submitted" / student / assignment
@@ -122,8 +153,51 @@ class Course:
         return self.root / "feedback" / student / assignment
 
 
+@dataclass(frozen=True)
+class SubmissionFolder:
+    student: str  # the folder's name, as the student (or the exchange) made it: untrusted
+    problem: str | None  # why it cannot be graded, or None
+
+    @property
+    def name(self) -> str:
+        return self.student
+
+
 def valid_student_id(student: str) -> bool:
-    return bool(_STUDENT_ID.match(student))
+    return bool(_STUDENT_ID.fullmatch(student))
+
+
+MAX_SUBMISSION_ENTRIES = 1_000
+
+
+def special_file_problem(folder: Path) -> str | None:
+    """Why the submission folder holds something other than plain files and folders (a symbolic
+    link, a FIFO, a device...), or None. Walks with lstat and never follows a link; the link's
+    target is never read, not even for the message."""
+    seen = 0
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as error:
+            return f"the folder {current.relative_to(folder.parent)} cannot be read ({error.strerror})"
+        for entry in entries:
+            seen += 1
+            if seen > MAX_SUBMISSION_ENTRIES:
+                return f"it holds more than {MAX_SUBMISSION_ENTRIES:,} files"
+            where = Path(entry.path).relative_to(folder)
+            if entry.is_symlink():
+                return f"'{where}' is a symbolic link; links are not graded (submit the file itself)"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif not entry.is_file(follow_symlinks=False):
+                return f"'{where}' is not a regular file (a pipe, socket or device); only plain files are graded"
+    return None
+
+
+def _is_course(folder: Path) -> bool:
+    return (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir()
 
 
 def open_course(folder, assignments: list[str], verb: str) -> Course | None:
@@ -132,7 +206,12 @@ def open_course(folder, assignments: list[str], verb: str) -> Course | None:
     import sys
 
     try:
-        course = Course(Path(folder))
+        path = Path(folder)
+        if not (path / "source").is_dir() and _is_course(Path.cwd()) and not path.is_absolute():
+            # `cd exercises` (as the README says for nbgrader) then `autograder grade ...`: the current
+            # folder is the course; "exercises/exercises" is not.
+            path = Path.cwd()
+        course = Course(path)
         for assignment in assignments:
             course.check_assignment(assignment)
     except (FileNotFoundError, ValueError) as error:

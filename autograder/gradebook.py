@@ -8,6 +8,7 @@ gave by hand in formgrader are kept.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -17,8 +18,7 @@ from nbgrader.api import BaseCell, Grade, Gradebook, MissingEntry, Notebook, Sub
 from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course
-from autograder.grading import SubmissionOutcome
-from autograder.submission import unanswered
+from autograder.results import SubmissionOutcome, manual_state
 
 
 class GradebookNotReady(RuntimeError):
@@ -67,6 +67,8 @@ class GradebookWriter:
         self.gb.close()
 
     def record(self, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
+        if timestamp is None:
+            timestamp = read_timestamp(self.course, outcome.student, outcome.assignment)
         with warnings.catch_warnings():
             # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings; they are harmless.
             warnings.simplefilter("ignore", SAWarning)
@@ -91,8 +93,9 @@ class GradebookWriter:
                 grade = grades.get((nb.name, q["qid"]))
                 if grade is None:
                     continue  # a question the gradebook does not know (an old generate_assignment)
-                if q["status"] == "pending_manual":
-                    has_text = not unanswered(nb.free_text.get(q["qid"], ""))
+                state = manual_state(q, nb.free_text.get(q["qid"], ""))
+                if state != "auto":
+                    has_text = state == "pending"
                     grade.auto_score = None if has_text else 0.0
                     if grade.manual_score is None:
                         grade.needs_manual_grade = has_text
@@ -123,10 +126,18 @@ def write_autograded_notebooks(course: Course, outcome: SubmissionOutcome, prepa
         (folder / f"{instructor.name}.ipynb").write_text(json.dumps(sanitise_notebook(nb), ensure_ascii=False), encoding="utf-8")
 
 
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]{5,20}( ?(UTC|Z|[+-][0-9:]{2,5}))?")
+
+
 def read_timestamp(course: Course, student: str, assignment: str) -> str | None:
+    """The submission's timestamp.txt when it is a plain file holding a timestamp; never follows a link
+    (nothing of a link's target may reach a message), and a text that is not a timestamp is ignored
+    (nbgrader would fail to parse it)."""
+    from autograder.submission import BadSubmission, read_plain_file
+
     path: Path = course.submission_dir(student, assignment) / "timestamp.txt"
     try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError:
+        text = read_plain_file(path, 200).decode("utf-8").strip()
+    except (BadSubmission, UnicodeDecodeError):
         return None
-    return text[:64] or None
+    return text if _TIMESTAMP.fullmatch(text) else None

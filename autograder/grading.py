@@ -29,6 +29,7 @@ from autograder.results import (
     manual_state,
     outcome_from_stored,
     records_from_stored,
+    set_message,
     store,
 )
 from autograder.scoring import MISSING, score_answer
@@ -160,15 +161,12 @@ def to_record(job: NotebookJob, run: RunResult | None) -> RunRecord:
 
 
 def failed_question(question, reason: str) -> dict:
-    """A question that could not be scored: 0 points, status "failed", the reason as its message."""
-    try:
-        result = score_answer(question, MISSING, None, missing_reason=reason).to_dict()
-    except Exception:  # noqa: BLE001 (the fallback must not depend on the scorer that just failed)
-        result = {"qid": question.qid, "kind": getattr(question, "kind", ""), "points": float(question.points),
-                  "message": reason}
-    result.update(score=0.0, status="failed")
-    result.setdefault("message", reason)
-    return result
+    """A question that could not be scored: 0 points, status "failed", the reason as its message. Built
+    by hand, not by the scorer: it is what is left when scoring itself failed or ran out of time."""
+    result = {"qid": question.qid, "kind": getattr(question, "kind", type(question).__name__),
+              "points": float(question.points), "score": 0.0, "status": "failed", "answer": None,
+              "chapter": getattr(question, "chapter", None), "section": getattr(question, "section", None)}
+    return set_message(result, reason)
 
 
 def _run_failure(record: RunRecord) -> str:
@@ -193,14 +191,17 @@ def score_records(course: Course, assignment: str, records: list[RunRecord], key
                     text = record.free_text.get(question.qid, "")
                     result = score_answer(question, text, None).to_dict()
                     if record.failure and not text:
-                        result["message"] = "no answer (the notebook could not be graded)"
+                        set_message(result, "no answer (the notebook could not be graded)")
                 else:
                     answer = record.answers.get(question.qid, MISSING)
                     reason = record.missing.get(question.qid, "")
                     if answer is MISSING and failure:
-                        reason = f"not graded: {failure}"
-                    result = score_answer(question, answer, keys.get(question.qid), reveal=reveal,
-                                          missing_reason=reason).to_dict()
+                        # Not run (or not reached): the question is "failed", with the reason, not "missing".
+                        result = score_answer(question, answer, keys.get(question.qid), reveal=reveal,
+                                              missing_reason=f"not graded: {failure}", failure=failure).to_dict()
+                    else:
+                        result = score_answer(question, answer, keys.get(question.qid), reveal=reveal,
+                                              missing_reason=reason).to_dict()
             except Exception as error:  # noqa: BLE001 (one hostile answer must not cost the other questions)
                 result = failed_question(question, f"this answer could not be scored ({type(error).__name__}: "
                                                    f"{clip(error, 200)}); the instructor has been told")

@@ -11,19 +11,21 @@ reported as a failed submission, with the reason.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.bounds import MAX_CELLS, MAX_NOTEBOOK_BYTES, notebook_problem
 from autograder.course import InstructorNotebook, cell_source, nbgrader_meta
+from autograder.results import unanswered
 
-MAX_NOTEBOOK_BYTES = 20_000_000
+__all__ = ["BadSubmission", "PreparedNotebook", "prepare", "read_notebook", "unanswered", "MAX_NOTEBOOK_BYTES"]
+
 _COMPARED_META = ("grade", "solution", "locked", "points", "grade_id")
-
-
-def unanswered(text: str) -> bool:
-    """A hand-graded answer cell left empty or with nbgrader's stub in it."""
-    return text.strip() in ("", "YOUR ANSWER HERE")
+SOLUTION_MARKER = "### BEGIN SOLUTION"
 
 
 class BadSubmission(ValueError):
@@ -37,17 +39,42 @@ class PreparedNotebook:
     answer_cells: dict[str, str]  # grade id of a solution cell -> the student's source
     notes: list[str] = field(default_factory=list)  # structure problems found
     cells_for_record: list[dict] = field(default_factory=list)  # the notebook as graded (instructor structure)
+    flags: list[str] = field(default_factory=list)  # integrity warnings for the instructor (solution copied...)
+
+
+def read_plain_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, refusing links and special files without following them
+    (O_NOFOLLOW; a FIFO or device is never read). `limit` is checked on the open descriptor."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno in (40, 31):  # ELOOP (a symlink under O_NOFOLLOW), EMLINK on some systems
+            raise BadSubmission(f"{path.name} is a symbolic link; links are not graded (submit the file itself)") from None
+        raise BadSubmission(f"{path.name} cannot be read: {error.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadSubmission(f"{path.name} is not a regular file; submit the notebook file itself")
+        if info.st_size > limit:
+            raise BadSubmission(f"{path.name} is {info.st_size / 1e6:.0f} MB; files over {limit / 1e6:.0f} MB are not graded")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # it grew after fstat
+            raise BadSubmission(f"{path.name} is over {limit / 1e6:.0f} MB; files that large are not graded")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_notebook(path: Path) -> dict:
+    raw = read_plain_file(path, MAX_NOTEBOOK_BYTES)
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise BadSubmission(f"{path.name} cannot be read: {error.strerror}") from None
-    if size > MAX_NOTEBOOK_BYTES:
-        raise BadSubmission(f"{path.name} is {size / 1e6:.0f} MB; notebooks over {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB are not graded")
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadSubmission(f"{path.name} is not a text file; was a different file uploaded?") from None
     except json.JSONDecodeError as error:
@@ -55,8 +82,15 @@ def read_notebook(path: Path) -> dict:
             f"{path.name} is not a valid notebook (invalid JSON at line {error.lineno}, column {error.colno}); "
             "open it in Jupyter, save it, and submit again"
         ) from None
+    except RecursionError:  # the C parser recurses once per nesting level
+        raise BadSubmission(f"{path.name} is not a usable notebook: its JSON is nested far too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise BadSubmission(f"{path.name} is JSON but not a Jupyter notebook (no list of cells)")
+    if len(data["cells"]) > MAX_CELLS:
+        raise BadSubmission(f"{path.name} has {len(data['cells']):,} cells; notebooks with more than {MAX_CELLS:,} are not graded")
+    problem = notebook_problem(data)
+    if problem:
+        raise BadSubmission(f"{path.name} is not a usable notebook: {problem}")
     for i, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
             raise BadSubmission(f"{path.name}: cell {i + 1} is malformed")
@@ -72,8 +106,12 @@ def prepare(instructor: InstructorNotebook, student_nb: dict) -> PreparedNoteboo
     notes: list[str] = []
     matched: dict[str, dict] = {}  # grade id -> the student's cell
     order: list[tuple[str, object]] = []  # ("matched", grade_id) or ("added", source), in the student's order
-    for cell in student_nb["cells"]:
+    for position, cell in enumerate(student_nb["cells"], start=1):
         grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id is not None and not isinstance(grade_id, str):
+            # A list or dict would not even be hashable: treat the cell as one the student added.
+            notes.append(f"cell {position} has a grade id that is not text; it was treated as an added cell")
+            grade_id = None
         if grade_id in by_id and grade_id not in matched:
             matched[grade_id] = cell
             order.append(("matched", grade_id))
@@ -143,4 +181,28 @@ def prepare(instructor: InstructorNotebook, student_nb: dict) -> PreparedNoteboo
         record.append({"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None})
     if added_count:
         notes.append(f"{added_count} added code cell(s) were run with your answers")
-    return PreparedNotebook(instructor.name, code_cells, answers, notes, record)
+    return PreparedNotebook(instructor.name, code_cells, answers, notes, record,
+                            integrity_flags(instructor, student_nb, answers))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def integrity_flags(instructor: InstructorNotebook, student_nb: dict, answers: dict[str, str]) -> list[str]:
+    """Signs that the submission is the instructor's notebook rather than the student's work: the
+    solution markers nbgrader strips on release, or answer cells identical to the model solutions
+    (compared by hash of the stripped source). Flagged for the instructor, not scored down: a
+    symlink or a leaked file is for a person to judge."""
+    flags = []
+    marked = sum(SOLUTION_MARKER in cell_source(c) for c in student_nb["cells"])
+    if marked:
+        flags.append(f"{marked} cell(s) carry the instructor's solution markers ({SOLUTION_MARKER}); "
+                     "this looks like the instructor's source notebook, not a released one")
+    models = {c.grade_id: _digest(c.source) for c in instructor.cells
+              if c.is_answer and c.grade_id and c.source.strip() and SOLUTION_MARKER in c.source}
+    if models:
+        same = sum(1 for gid, digest in models.items() if answers.get(gid) and _digest(answers[gid]) == digest)
+        if same == len(models):
+            flags.append(f"all {same} answer cells are identical to the instructor's source notebook")
+    return flags

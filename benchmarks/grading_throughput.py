@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from grading_fixtures import build_course, release_notebook, solution_notebook, wrong_answers_notebook  # noqa: E402
+from tests.helpers.grading import build_course, release_notebook, solution_notebook, wrong_answers_notebook  # noqa: E402
 
 
 def _tree_rss(root_pid: int) -> dict[int, int]:

@@ -11,10 +11,3 @@ VENV_BIN = Path(sys.executable).parent
 def root() -> Path:
     return ROOT
 
-
-def run_cli(*args: str, **kwargs):
-    """Run the installed `autograder` console script, as an instructor would."""
-    import subprocess
-
-    exe = VENV_BIN / "autograder"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, **kwargs)

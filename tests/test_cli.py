@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run_cli
+from helpers.cli import run_cli
 
 
 def test_sources_lists_both_articles():

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from grading_fixtures import build_course, release_notebook, solution_notebook, wrong_answers_notebook, write_submission
+from helpers.grading import build_course, release_notebook, solution_notebook, wrong_answers_notebook, write_submission
 
 from autograder.sandbox import sandbox_available
 from considerations.assignments import ASSIGNMENTS

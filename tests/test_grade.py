@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-from grading_fixtures import (
+from helpers.cli import run_cli
+from helpers.grading import (
     attack_notebook,
     build_course,
     deep,

@@ -1,0 +1,106 @@
+"""Fingerprints that decide what re-grading may reuse.
+
+run fingerprint   = the student's files + the instructor's notebooks + the course library and its data
+                    + the sandbox (its code and the limits): what a run's answers depend on.
+scoring fingerprint = the keys + the grading code + the data: what turns stored answers into scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import asdict, is_dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import autograder
+import considerations
+from considerations.paths import data_dir
+
+_MAX_HASHED_BYTES = 50_000_000  # larger files are refused by prepare anyway; hash their size instead
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def library_fingerprint() -> str:
+    """What a student's code can see and depend on: the course library and its data."""
+    lib = Path(considerations.__file__).parent
+    files = [*lib.rglob("*.py"), *lib.rglob("*.js"), *data_dir().rglob("*.csv"), *data_dir().rglob("*.txt")]
+    return _hash_files(files)
+
+
+_SANDBOX_FPS: dict[str, str] = {}
+
+
+def _sandbox_fingerprint(limits_repr: str, limits) -> str:
+    try:
+        from autograder.sandbox import sandbox_fingerprint
+    except ImportError:
+        sandbox_fingerprint = None
+    if sandbox_fingerprint is not None and limits is not None:
+        return sandbox_fingerprint(limits)
+    # Until the sandbox package offers its own: every file of it, and the limits.
+    pkg = Path(autograder.__file__).parent
+    files = [*pkg.glob("sandbox*.py"), *(pkg / "sandbox").rglob("*.py")]
+    return hashlib.sha256((_hash_files(files) + limits_repr).encode()).hexdigest()
+
+
+def sandbox_part(limits) -> str:
+    limits_repr = repr(sorted(asdict(limits).items())) if is_dataclass(limits) else repr(limits)
+    if limits_repr not in _SANDBOX_FPS:
+        _SANDBOX_FPS[limits_repr] = _sandbox_fingerprint(limits_repr, limits)
+    return _SANDBOX_FPS[limits_repr]
+
+
+def run_fingerprint(limits=None) -> str:
+    return hashlib.sha256((library_fingerprint() + sandbox_part(limits)).encode()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def scoring_fingerprint(course_root: str, assignment: str) -> str:
+    """Everything that decides a score from given answers: keys, grading code, data."""
+    pkg = Path(autograder.__file__).parent
+    files = [*pkg.rglob("*.py"), Path(course_root) / "keys" / f"{assignment}.py"]
+    return hashlib.sha256((_hash_files(files) + library_fingerprint()).encode()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _instructor_fingerprint(paths: tuple[str, ...], mtimes: tuple[int, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def submission_fingerprint(course, assignment: str, student: str, limits=None) -> str:
+    """The submission's plain files (never following a link), the instructor's notebooks and the run."""
+    digest = hashlib.sha256()
+    folder = course.submission_dir(student, assignment)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    for entry in entries:
+        if not entry.name.endswith(".ipynb"):
+            continue
+        info = entry.stat(follow_symlinks=False)
+        digest.update(entry.name.encode("utf-8", "surrogateescape"))
+        if stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED_BYTES:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as f:
+                digest.update(hashlib.sha256(f.read(_MAX_HASHED_BYTES + 1)).digest())
+        else:
+            digest.update(f"{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    sources = sorted((course.root / "source" / assignment).glob("*.ipynb"))
+    digest.update(_instructor_fingerprint(tuple(map(str, sources)),
+                                          tuple(p.stat().st_mtime_ns for p in sources)).encode())
+    digest.update(run_fingerprint(limits).encode())
+    return digest.hexdigest()

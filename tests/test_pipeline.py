@@ -1,0 +1,357 @@
+"""The batch pipeline without a sandbox: a fake executor hands back run results, so each failure
+path (preparing, running, scoring, storing) is exercised in well under a second per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from helpers.grading import build_course, find_cell, release_notebook, solution_notebook, write_submission
+
+from autograder import grading, pipeline, results
+from autograder.course import Course, SubmissionFolder
+from autograder.keys import load_keys
+from autograder.pipeline import Batch, Task, tasks_for
+from autograder.results import question_messages
+from autograder.sandbox import Limits, RunResult
+from considerations.assignments import ASSIGNMENTS
+
+ASSIGNMENT = "reading_the_sources"
+AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if q.kind != "free_text"]
+
+
+class FakeExecutor:
+    """Runs nothing: the answers of a job come from `answers_for(student)`; `raise_for` makes the
+    'sandbox' raise for a student."""
+
+    workers = 2
+
+    def __init__(self, answers_for=None, raise_for=(), failure_for=None):
+        self.answers_for = answers_for or (lambda student: {})
+        self.raise_for, self.failure_for = set(raise_for), failure_for or {}
+        self.done: list = []
+        self.runs = 0
+
+    def submit(self, token, jobs):
+        student = token[0].student
+
+        def runner(cells, names, limits):
+            self.runs += 1
+            if student in self.raise_for:
+                raise RuntimeError("the sandbox broke")
+            failure, cell = self.failure_for.get(student, ("", None))
+            return RunResult(not failure, answers=self.answers_for(student), failure=failure, failed_cell=cell)
+        from autograder.executors import run_jobs
+
+        self.done.append((token, run_jobs(jobs, runner, Limits())))
+
+    def in_flight(self):
+        return len(self.done)
+
+    def running(self):
+        return []
+
+    def next_done(self, timeout=None):
+        return self.done.pop(0) if self.done else None
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return {ASSIGNMENT: load_keys(ASSIGNMENT, Path(__file__).resolve().parent.parent / "exercises")}
+
+
+@pytest.fixture
+def course(tmp_path):
+    return Course(build_course(tmp_path / "course"))
+
+
+def right_answers(keys):
+    out = {}
+    for q in AUTO:
+        key = keys[ASSIGNMENT].get(q.qid)
+        if key is not None:
+            value = key.value
+            if isinstance(value, dict):
+                value = {k: (v[0] if isinstance(v, tuple) else v) for k, v in value.items()}
+            out[q.qid] = value
+    return out
+
+
+def src(course):
+    return course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
+def grade(course, keys, executor=None, students=None, **kw):
+    batch = Batch(course, keys, Limits(), executor or FakeExecutor(), **kw)
+    return batch.run(tasks_for(course, [ASSIGNMENT], students))
+
+
+def stored(course, student):
+    return json.loads((course.autograded_dir(student, ASSIGNMENT) / "autograder.json").read_text())
+
+
+def total(data):
+    return sum(q["score"] for nb in data["notebooks"] for q in nb["questions"])
+
+
+def reasons(data):
+    return " ".join([data.get("reason", "")] + [nb["failure"] for nb in data["notebooks"]]
+                    + [m for nb in data["notebooks"] for q in nb["questions"] for m in question_messages(q)])
+
+
+def test_a_broken_resubmission_replaces_the_old_score(course, keys):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    first = stored(course, "ada")
+    assert first["status"] == "graded" and total(first) > 10, summary.lines()
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: '{"cells": [ not json'})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    second = stored(course, "ada")
+    assert second["status"] == "failed" and total(second) == 0
+    assert "invalid JSON" in reasons(second)
+    assert summary.count(status="failed") == 1
+
+
+HOSTILE_NOTEBOOKS = {
+    "not-json": ('{"cells": [', "invalid JSON"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00", "not a text file"),
+    "deep": ("[" * 100_000 + "]" * 100_000, "nested far too deeply"),
+    "deep-ok-for-json": ('{"cells": [], "x": ' + "[" * 500 + "]" * 500 + "}", "nested more than"),
+    "no-cells": ('{"nbformat": 4}', "no list of cells"),
+}
+
+
+def test_hostile_notebook_files_fail_with_a_reason_and_the_batch_goes_on(course, keys):
+    for student, (content, _) in HOSTILE_NOTEBOOKS.items():
+        write_submission(course.root, student, ASSIGNMENT, {ASSIGNMENT: content})
+    nb = release_notebook(src(course))
+    find_cell(nb, f"{AUTO[0].qid}_answer")["metadata"]["nbgrader"]["grade_id"] = ["a", "list"]
+    write_submission(course.root, "list-grade-id", ASSIGNMENT, {ASSIGNMENT: nb})
+    huge = course.submission_dir("huge", ASSIGNMENT)
+    huge.mkdir(parents=True)
+    with open(huge / f"{ASSIGNMENT}.ipynb", "wb") as f:
+        f.truncate(50_000_000)  # 50 MB (sparse): refused from its size, before a byte is read
+    write_submission(course.root, "honest", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    for student, (_, reason) in HOSTILE_NOTEBOOKS.items():
+        data = stored(course, student)
+        assert data["status"] == "failed" and total(data) == 0, student
+        assert reason in reasons(data), (student, reasons(data))
+    assert "50 MB" in reasons(stored(course, "huge"))
+    listed = stored(course, "list-grade-id")
+    assert listed["status"] == "graded"
+    assert any("grade id that is not text" in n for nb in listed["notebooks"] for n in nb["notes"])
+    assert total(stored(course, "honest")) > 10
+    assert len(summary.finished) == len(HOSTILE_NOTEBOOKS) + 3
+
+
+def test_hostile_answers_are_bounded_and_reported(course, keys):
+    write_submission(course.root, "mallory", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    deep = current = []
+    for _ in range(100):
+        current.append([])
+        current = current[0]
+    hostile = [10**400, deep, "x" * 1_000_000, list(range(100_000)), {str(i): i for i in range(5000)}]
+    answers = {q.qid: hostile[i % len(hostile)] for i, q in enumerate(AUTO)}
+    grade(course, keys, FakeExecutor(lambda s: answers))
+    data = stored(course, "mallory")
+    assert total(data) == 0
+    messages = [" ".join(question_messages(q)) for nb in data["notebooks"] for q in nb["questions"] if q["qid"] in answers]
+    assert all("too large to grade" in m for m in messages), messages
+
+
+def test_an_exception_in_scoring_fails_that_question_only(course, keys, monkeypatch):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    real = grading.score_answer
+    victim = AUTO[0].qid
+
+    def flaky(question, answer, key, **kw):
+        if question.qid == victim and answer is not grading.MISSING:
+            raise OverflowError("int too large to convert to float")
+        return real(question, answer, key, **kw)
+    monkeypatch.setattr(grading, "score_answer", flaky)
+    grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    data = stored(course, "ada")
+    by_qid = {q["qid"]: q for nb in data["notebooks"] for q in nb["questions"]}
+    assert by_qid[victim]["status"] == "failed" and by_qid[victim]["score"] == 0
+    assert "OverflowError" in " ".join(question_messages(by_qid[victim]))
+    assert sum(q["score"] for q in by_qid.values()) > 10
+
+
+def test_scoring_has_a_time_budget(course, keys, monkeypatch):
+    write_submission(course.root, "slow", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    write_submission(course.root, "zed", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+
+    def forever(question, answer, key, **kw):
+        while True:
+            pass
+    monkeypatch.setattr(grading, "score_answer", forever)
+    started = time.monotonic()
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)), scoring_budget=0.3)
+    assert time.monotonic() - started < 5
+    for student in ("slow", "zed"):
+        data = stored(course, student)
+        assert data["status"] == "failed" and "budget of 0.3 s" in data["reason"]
+    assert summary.count(status="failed") == 2
+
+
+def test_a_sandbox_error_is_a_failed_run(course, keys):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    grade(course, keys, FakeExecutor(raise_for={"ada"}))
+    data = stored(course, "ada")
+    assert data["status"] == "failed" and "the sandbox broke" in reasons(data)
+
+
+def test_a_store_error_is_recorded_as_failure(course, keys, monkeypatch):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    calls = []
+
+    class BrokenWriter:
+        def record(self, outcome):
+            calls.append(outcome.status)
+            if outcome.status == "graded":
+                raise RuntimeError("database is locked")
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)), writer=BrokenWriter())
+    data = stored(course, "ada")
+    assert data["status"] == "failed" and "database is locked" in data["reason"] and total(data) == 0
+    assert calls == ["graded", "failed"]  # the failure reached the gradebook too, replacing the score
+    assert summary.count(status="failed") == 1
+
+
+def test_partial_runs_are_scored_and_name_the_cell(course, keys):
+    write_submission(course.root, "loop", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    right = right_answers(keys)
+    first = dict(list(right.items())[:2])
+    grade(course, keys, FakeExecutor(lambda s: first, failure_for={"loop": ("did not finish within 5 seconds",
+                                                                             "q5_loaded_language_answer")}))
+    data = stored(course, "loop")
+    by_qid = {q["qid"]: q for nb in data["notebooks"] for q in nb["questions"]}
+    assert all(by_qid[qid]["score"] == by_qid[qid]["points"] for qid in first)
+    later = [q for qid, q in by_qid.items() if qid in right and qid not in first]
+    assert later and all("q5_loaded_language_answer" in " ".join(question_messages(q)) for q in later)
+
+
+def test_a_failed_run_is_never_reused(course, keys):
+    write_submission(course.root, "loop", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    executor = FakeExecutor(failure_for={"loop": ("did not finish within 5 seconds", None)})
+    grade(course, keys, executor)
+    grade(course, keys, executor)
+    assert executor.runs == 2
+    honest = FakeExecutor(lambda s: right_answers(keys))
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    grade(course, keys, honest, students=["ada"])
+    summary = grade(course, keys, honest, students=["ada"])
+    assert honest.runs == 1 and summary.count(reused="scores") == 1
+
+
+def test_changed_limits_rerun_the_notebooks(course, keys):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    executor = FakeExecutor(lambda s: right_answers(keys))
+    Batch(course, keys, Limits(wall_seconds=15), executor).run(tasks_for(course, [ASSIGNMENT]))
+    Batch(course, keys, Limits(wall_seconds=15), executor).run(tasks_for(course, [ASSIGNMENT]))
+    assert executor.runs == 1
+    Batch(course, keys, Limits(wall_seconds=60), executor).run(tasks_for(course, [ASSIGNMENT]))
+    assert executor.runs == 2
+
+
+def test_links_and_special_files_are_refused_and_never_followed(course, keys, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    instructor = src(course)
+    folder = write_submission(course.root, "linker", ASSIGNMENT, {})
+    os.symlink(instructor, folder / f"{ASSIGNMENT}.ipynb")
+    folder = write_submission(course.root, "fifo", ASSIGNMENT, {})
+    os.mkfifo(folder / f"{ASSIGNMENT}.ipynb")
+    folder = write_submission(course.root, "stamp", ASSIGNMENT, {ASSIGNMENT: release_notebook(instructor)})
+    (folder / "timestamp.txt").unlink()
+    os.symlink(secret, folder / "timestamp.txt")
+    (course.root / "submitted" / "linked-folder").symlink_to(course.submission_dir("fifo", ASSIGNMENT).parent)
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    for student, reason in [("linker", "symbolic link"), ("fifo", "not a regular file"), ("stamp", "symbolic link")]:
+        data = stored(course, student)
+        assert data["status"] == "failed" and total(data) == 0, student
+        assert reason in reasons(data), (student, reasons(data))
+    linked = stored(course, "linked-folder")
+    assert linked["status"] == "invalid" and "symbolic link" in linked["reason"]
+    everything = "".join(p.read_text(errors="replace") for p in (course.root / "autograded").rglob("*") if p.is_file())
+    assert "TOP-SECRET" not in everything and "TOP-SECRET" not in "\n".join(summary.lines())
+    assert "BEGIN SOLUTION" not in everything  # the linked source notebook was never read
+
+
+def test_the_instructors_notebook_is_flagged(course, keys):
+    write_submission(course.root, "copier", ASSIGNMENT, {ASSIGNMENT: solution_notebook(src(course))})
+    write_submission(course.root, "honest", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    flags = " ".join(f for nb in stored(course, "copier")["notebooks"] for f in nb["flags"])
+    assert "solution markers" in flags and "identical to the instructor's source" in flags
+    assert not any(nb["flags"] for nb in stored(course, "honest")["notebooks"])
+    assert any(line.startswith("  FLAGGED copier") for line in summary.lines())
+
+
+def test_invalid_folders_and_renamed_notebooks_are_not_lost(course, keys):
+    write_submission(course.root, "frank smith", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    write_submission(course.root, "=HYPERLINK(1)", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    write_submission(course.root, "gina", ASSIGNMENT, {f"{ASSIGNMENT} (1)": release_notebook(src(course))})
+    write_submission(course.root, "hal", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course)),
+                                                      "scratch": release_notebook(src(course))})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    lines = "\n".join(summary.lines())
+    for name in ("frank smith", "=HYPERLINK(1)"):
+        data = stored(course, name)
+        assert data["status"] == "invalid" and "not a valid student id" in data["reason"]
+        assert f"invalid {name}" in lines
+    gina = stored(course, "gina")
+    assert gina["status"] == "graded" and total(gina) > 10
+    assert "graded 'reading_the_sources (1).ipynb' in place of" in lines
+    assert "'scratch.ipynb'" in lines
+    assert summary.count(status="invalid") == 2
+
+
+def test_terminal_output_has_no_control_characters(course, keys):
+    write_submission(course.root, "evil\x1b[2J\x07", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    summary = grade(course, keys, FakeExecutor())
+    text = "\n".join(summary.lines())
+    assert "\x1b" not in text and "\x07" not in text and "evil" in text
+
+
+def test_the_batch_is_streamed(course, keys):
+    """At most `window` submissions are prepared and waiting at once."""
+    for i in range(12):
+        write_submission(course.root, f"s{i:02d}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    seen = []
+
+    class Watching(FakeExecutor):
+        def submit(self, token, jobs):
+            super().submit(token, jobs)
+            seen.append(self.in_flight())
+    grade(course, keys, Watching(), window=3)
+    assert max(seen) <= 3 and len(seen) == 12
+
+
+def test_failed_outcome_without_a_course_still_records(course, keys, monkeypatch):
+    monkeypatch.setattr(course, "instructor_notebooks", lambda a: (_ for _ in ()).throw(OSError("gone")))
+    outcome = grading.failed_outcome(course, ASSIGNMENT, "ada", "the source notebook is unreadable")
+    assert outcome.status == "failed" and outcome.failures == ["the source notebook is unreadable"]
+
+
+def test_stored_results_from_other_versions_do_not_crash_the_reader():
+    data = {"format": 1, "student": "a", "assignment": "x", "notebooks": [{"name": "n", "status": "graded",
+                                                                            "surprise": 1}, "junk"]}
+    outcome = results.outcome_from_stored(data)
+    assert [nb.name for nb in outcome.notebooks] == ["n"]
+
+
+def test_task_for_a_problem_folder_is_invalid_and_stored(course, keys):
+    batch = Batch(course, keys, Limits(), FakeExecutor())
+    summary = batch.run([Task(ASSIGNMENT, SubmissionFolder("x y", "not a valid student id"))])
+    assert summary.count(status="invalid") == 1
+    assert stored(course, "x y")["status"] == "invalid"
+
+
+def test_terminal_safe_caps_and_escapes():
+    safe = pipeline.terminal_safe("a\nb\x1b[2J", 100)
+    assert "\x1b" not in safe and "\n" not in safe and safe.startswith("a")
+    assert len(pipeline.terminal_safe("x" * 500, 50)) <= 60
