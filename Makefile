@@ -148,14 +148,18 @@ clean:
 	rm -rf $(STAMPS) book/_build
 
 # What students download from the book's Introduction: the release (student) versions
-# of the assignments and the course library as a wheel (no keys, no grading code's keys).
+# of the assignments and the course library as a wheel. The wheel is built by
+# packaging/student_wheel.py from a staging folder (considerations/ and data/ only, no
+# grader, no `autograder` command, no answer tables); `pip wheel .` would build the
+# instructor's package instead. Rebuilt when any file of the library or the data changes.
 DOWNLOADS := $(BOOK)/_student_downloads/downloads
 DOWNLOADS_STAMP := $(DOWNLOADS)/.built
+STUDENT_LIBRARY := $(shell find considerations data -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 book-downloads: $(DOWNLOADS_STAMP)
 
-$(DOWNLOADS_STAMP): $(STAMPS)/venv pyproject.toml $(wildcard exercises/source/*/*.ipynb) $(wildcard considerations/*.py considerations/widgets/* data/*.csv data/sources/*)
+$(DOWNLOADS_STAMP): $(STAMPS)/venv pyproject.toml course.toml packaging/student_wheel.py $(wildcard exercises/source/*/*.ipynb) $(STUDENT_LIBRARY)
 	@echo "==> building the student notebooks and the library wheel into $(DOWNLOADS)/"
 	rm -rf $(DOWNLOADS) && mkdir -p $(DOWNLOADS)
 	$(VENV)/bin/autograder release --course exercises --to $(DOWNLOADS)
-	$(PY) -m pip wheel . --no-deps --quiet -w $(DOWNLOADS)
+	$(PY) packaging/student_wheel.py --to $(DOWNLOADS)
 	@touch $@
