@@ -138,20 +138,10 @@ def _check_evidence(quote: str, consideration: str | None, source: str | None):
 
 @lru_cache(maxsize=4)
 def _claim_sentences(data_folder: str) -> dict[str, list[str]]:
-    """Claim id -> ids of the article sentences its quote lies in."""
+    """Claim id -> ids of the article sentences its quote lies in (claims.csv `sentence_ids`)."""
     from considerations.data import load_claims
-    from considerations.evidence import verify_quote
-    from considerations.sentences import load_sentences
 
-    sentences = load_sentences()
-    out = {}
-    for claim in load_claims().itertuples():
-        match = verify_quote(claim.quote, source=str(claim.source_id))
-        mine = sentences[(sentences["source_id"] == claim.source_id)
-                         & (sentences["start"].astype(int) < match.end)
-                         & (sentences["end"].astype(int) > match.start)]
-        out[claim.claim_id] = [str(s) for s in mine["sentence_id"]]
-    return out
+    return {str(c.claim_id): [str(s) for s in c.sentence_ids] for c in load_claims().itertuples()}
 
 
 def sentences_of_claims(claim_ids) -> list[str]:
