@@ -345,3 +345,18 @@ def test_solutions_score_full_marks(assignment, tmp_path):
         else:
             assert r.status == "right", (r.qid, messages(r))
     assert sum(r.score for r in results) == pytest.approx(auto_points(assignment))
+
+
+@pytest.mark.parametrize("assignment", NAMES)
+def test_chapter_links_point_at_chapters_of_the_book(assignment):
+    text = source_path(assignment).read_text(encoding="utf-8")
+    assert "example.org" not in text
+    links = re.findall(r"\]\(([^)]+\.html)(?:#[\w-]+)?\)", text)
+    assert links, "every prompt links its chapter"
+    for link in links:
+        page = link.rsplit("/", 1)[-1].removesuffix(".html")
+        assert (ROOT / "book" / f"{page}.md").is_file(), f"{link} names no chapter of the book"
+        if not link.startswith(("http://", "https://")):
+            # Without a book URL, links are relative to the notebook and land in the locally built book.
+            target = (source_path(assignment).parent / link).resolve()
+            assert target == (ROOT / "book" / "_build" / "html" / f"{page}.html").resolve(), link
