@@ -37,6 +37,12 @@ WARM_HEADROOM_BYTES = 256_000_000  # the forkserver's own growth; each job has a
 JOB_OVERHEAD_PROCESSES = 2  # the job's helper and the job's PID 1
 
 
+def _readable(sock: socket.socket, timeout: float) -> bool:
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
+
+
 class WarmSandbox:
     """A long-lived sandbox that has imported everything once and forks a fresh,
     unprivileged, namespaced process per notebook (see inside/forkserver.py).
@@ -199,7 +205,7 @@ class WarmSandbox:
         """The handshake before a job starts: the forkserver names its helper process, which the host
         moves into a new cgroup of the job's own (when cgroups are available), then says go.
         None if the forkserver does not answer."""
-        ready = select.select([self.control], [], [], self.HANDSHAKE_TIMEOUT)[0]
+        ready = _readable(self.control, self.HANDSHAKE_TIMEOUT)
         try:
             message = self.control.recv(1 << 16) if ready else b""
             helper = json.loads(message).get("helper") if message else None
@@ -239,7 +245,7 @@ class WarmSandbox:
         """After the host's deadline: the forkserver, with the same deadline, kills the job and says so."""
         deadline = time.monotonic() + GRACE_SECONDS
         while time.monotonic() < deadline:
-            if select.select([self.control], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if _readable(self.control, max(0.0, deadline - time.monotonic())):
                 if self._read_exit() is NOT_ENDED:
                     continue
                 return not self._broken
