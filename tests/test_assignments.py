@@ -241,8 +241,10 @@ def test_notebook_cells_match_the_bank(assignment):
 
 
 @pytest.mark.parametrize("assignment", NAMES)
-def test_source_notebook_is_generated_from_the_bank_outline_and_keys(assignment):
-    """No drift: the committed notebook is exactly what `autograder assign` writes."""
+def test_source_notebook_is_generated_from_the_bank_outline_and_keys(assignment, monkeypatch):
+    """No drift: the committed notebook is exactly what `autograder assign` writes (with the course's own
+    book setting: a publishing run's COURSE_BOOK_URL is for the released copies, not the committed ones)."""
+    monkeypatch.delenv("COURSE_BOOK_URL", raising=False)
     generated = build_notebook(assignment, EXERCISES, link_from=source_path(assignment).parent)
     committed = source_path(assignment).read_text(encoding="utf-8")
     assert nbformat.writes(generated) + "\n" == committed, (
