@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.reporting import (ASSIGNMENT, BOOK, GOLDEN, SCENARIOS, STORED, check_golden, cli, make_course,
-                               render_scenario)
+from helpers.reporting import (ASSIGNMENT, BOOK, GOLDEN, SCENARIOS, STORED, check_golden, cli, load_scenario,
+                               make_course, render_scenario)
 
 from autograder.commands.feedback import render_page
 from autograder.reporting import sentences, submission_view
@@ -183,3 +183,36 @@ def test_feedback_help_describes_the_argument_and_every_option():
         assert piece in text
     for option in ("--course DIR", "--student ID"):
         assert re.search(re.escape(option) + r"\s+\S", text), option
+
+
+@pytest.mark.slow
+def test_every_link_in_feedback_resolves_in_the_built_book(tmp_path, monkeypatch):
+    """With no book URL set, feedback links point into the locally built book by relative path
+    (issue 12 item 2): each must reach a page of the built site, and each anchor an id on it."""
+    from test_book_build import built_book  # the one book build of the test run
+
+    result = built_book()
+    if result["returncode"] != 0:
+        pytest.fail("the book did not build; see test_book_build.py", pytrace=False)
+    html = Path(result["html"]).resolve()
+    monkeypatch.setenv("COURSE_BOOK_URL", "")
+    checked, anchored = 0, 0
+    for scenario in SCENARIOS:
+        stored, manual = load_scenario(scenario)
+        folder = tmp_path / "course" / "feedback" / scenario / ASSIGNMENT
+        view = submission_view(stored, scenario, ASSIGNMENT, reveal=scenario == "revealed", folder=folder,
+                               manual=manual)
+        folder.mkdir(parents=True)
+        page = folder / f"{ASSIGNMENT}.html"
+        page.write_text(render_page(view), encoding="utf-8")
+        for url in active(page.read_text()).urls:
+            target, _, anchor = url.partition("#")
+            if not target:
+                continue
+            resolved = (folder / target).resolve()
+            assert resolved.is_relative_to(html) and resolved.is_file(), f"{scenario}: dead link {url}"
+            checked += 1
+            if anchor:
+                assert f'id="{anchor}"' in resolved.read_text(encoding="utf-8"), f"{scenario}: no #{anchor} in {target}"
+                anchored += 1
+    assert checked >= 10 and anchored >= 1, (checked, anchored)
