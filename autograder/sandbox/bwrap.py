@@ -43,11 +43,23 @@ def _probe() -> str | None:
     exe = shutil.which("bwrap")
     if not exe:
         return "bubblewrap (`bwrap`) is not installed; on Debian: apt-get install bubblewrap"
-    user = [] if os.geteuid() == 0 else ["--unshare-user"]
-    probe = subprocess.run(
-        [exe, *user, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--die-with-parent", "--", "/bin/true"],
-        capture_output=True, text=True,
-    )
+    # The options every sandbox needs (a bwrap older than 0.8 lacks --disable-userns): refusing here,
+    # with bwrap's reason, beats every notebook failing later.
+    from autograder.sandbox import seccomp
+
+    user = [] if os.geteuid() == 0 else ["--unshare-user", "--disable-userns"]
+    try:
+        filter_fd = seccomp.filter_fd("job")
+    except (OSError, ImportError) as exc:
+        return f"the sandbox's system-call filter cannot be built here (libseccomp, pyseccomp): {exc}"
+    try:
+        probe = subprocess.run(
+            [exe, *user, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
+             "--seccomp", str(filter_fd), "--", "/bin/true"],
+            capture_output=True, text=True, pass_fds=(filter_fd,),
+        )
+    finally:
+        os.close(filter_fd)
     if probe.returncode != 0:
         return f"bwrap cannot create a sandbox here: {probe.stderr.strip()[:200]}"
     return None
