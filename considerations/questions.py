@@ -330,7 +330,7 @@ class Classification(Question):
                 right += 1
                 feedback.append(FeedbackItem(item, True, f"{item}: {given} is a reading the text supports"))
             else:
-                sentences = list(basis.get(item, ())) or sentences_of_claims(key.cite)[:2]
+                sentences = list(basis.get(item, ()))  # the passages behind this item's reading, if the key names them
                 feedback.append(FeedbackItem(
                     item, False, f"{item}: {given!r} is not a reading the text supports; reread the passages on it",
                     sentences))

@@ -11,6 +11,7 @@ import pandas as pd
 from autograder.keys import Key, reading_directions_key, sentences
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
+from considerations.questions import sentences_of_claims
 
 ASSIGNMENT = "domestic_considerations"
 
@@ -51,7 +52,7 @@ def q4_period_policies() -> Key:
     q = question(ASSIGNMENT, "q4_period_policies")
     timeline = load_timeline().set_index("event_id")
     claims = load_claims().set_index("claim_id")
-    value, cite = {}, []
+    value, cite, basis = {}, [], {}
     for event in q.items:
         if pd.isna(timeline.at[event, "policy_period"]):
             raise ValueError(f"{event} no longer opens a policy period in timeline.csv")
@@ -65,7 +66,8 @@ def q4_period_policies() -> Key:
             raise ValueError(f"cannot tell {event}'s policy from claims {ids}: matched {found}")
         value[event] = found[0]
         cite += ids[-1:]
-    return Key(value=value, cite=tuple(cite))
+        basis[event] = tuple(sentences_of_claims(ids))
+    return Key(value=value, cite=tuple(cite), basis=basis)
 
 
 def q6_border_measures() -> Key:

@@ -10,6 +10,7 @@ is graded by hand.
 from autograder.keys import NOT_DISCUSSED, Key, reading_labels, sentences
 from considerations import load_claims, load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
+from considerations.questions import sentences_of_claims
 
 ASSIGNMENT = "reading_the_sources"
 
@@ -46,7 +47,15 @@ def q1_coverage() -> Key:
 def q2_voice() -> Key:
     q = question(ASSIGNMENT, "q2_voice")
     claims = _claims()
-    return Key(value={cid: str(claims.at[cid, "voice"]) for cid in q.items}, cite=tuple(q.items[:4]))
+    # Feedback on a wrong voice points to the passage itself and the sentence before it, where a speaker is
+    # often named.
+    basis = {}
+    for cid in q.items:
+        own = sentences_of_claims([cid])
+        number = int(own[0].rsplit("-s", 1)[1])
+        before = [f"{own[0].rsplit('-s', 1)[0]}-s{number - 1:03d}"] if number > 1 else []
+        basis[cid] = tuple(before + own)
+    return Key(value={cid: str(claims.at[cid, "voice"]) for cid in q.items}, cite=tuple(q.items[:4]), basis=basis)
 
 
 def q3_anonymous_count() -> Key:

@@ -12,6 +12,7 @@ from pathlib import Path
 from autograder.keys import Key, sentences
 from considerations import load_readings
 from considerations.assignments import COMMENTARY, IESS, question
+from considerations.questions import sentences_of_claims
 
 ASSIGNMENT = "weighing_the_factors"
 
@@ -99,6 +100,8 @@ def q7_expected_outcomes() -> Key:
     return Key(
         value={IESS: "wait_for_consensus", COMMENTARY: "not_recognise"},
         cite=("iess-85", "comm-33", "comm-39"),
+        basis={IESS: tuple(sentences_of_claims(["iess-84", "iess-85"])),
+               COMMENTARY: tuple(sentences_of_claims(["comm-32", "comm-33", "comm-41"]))},
     )
 
 
