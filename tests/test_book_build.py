@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.book import toc_pages  # noqa: F401 - shared with the lint and browser tests
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -67,18 +68,6 @@ def built_book() -> dict:
             return result
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    stack = list(toc.get("chapters", [])) + [c for p in toc.get("parts", []) for c in p.get("chapters", [])]
-    while stack:
-        entry = stack.pop(0)
-        if "file" in entry:
-            pages.append(entry["file"])
-        stack[:0] = entry.get("sections", [])
-    return pages
 
 
 @pytest.fixture(scope="module")

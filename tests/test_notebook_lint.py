@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
-from test_book_build import toc_pages
+from helpers.book import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
