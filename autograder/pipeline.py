@@ -186,13 +186,15 @@ class Batch:
     def _record(self, task: Task, outcome: SubmissionOutcome, records, run_fp: str, score_fp: str,
                 retry: bool = True) -> None:
         """Store the result file (the source of truth), the notebooks as graded and the gradebook."""
+        unchanged = outcome.reused == "scores"
         try:
-            store(self.course, outcome, records, run_fp, score_fp)
-            if not outcome.invalid:
-                if self.write_notebooks is not None and records:
+            if not unchanged:  # an unchanged result is on disk already, as are its graded notebooks
+                store(self.course, outcome, records, run_fp, score_fp)
+                if self.write_notebooks is not None and records and not outcome.invalid:
                     self.write_notebooks(self.course, outcome, {r.name: r.graded_cells for r in records})
-                if self.writer is not None:
-                    self.writer.record(outcome)
+            if self.writer is not None and not outcome.invalid and not (unchanged and self.writer.in_sync(outcome)):
+                self.writer.record(outcome)
+            pending = self.writer.pending_manual(outcome) if self.writer is not None else outcome.pending_manual
         except Exception as error:  # noqa: BLE001 (recorded as this submission's failure, below)
             reason = _describe(error, "storing its result")
             if retry and not outcome.invalid:
@@ -207,7 +209,7 @@ class Batch:
             return
         self._finished(Finished(
             task.student, task.assignment, outcome.status, outcome.reused, outcome.failures, outcome.all_flags,
-            bool(outcome.pending_manual),
+            bool(pending),
             [n for nb in outcome.notebooks for n in nb.notes if n.startswith(_SUMMARY_NOTES)],
         ))
         self._progress_line(task, outcome)

@@ -7,7 +7,7 @@ score never survives (a resubmission that deserves 0 must not export old full ma
 
 Stored shape (format 1; readers must tolerate missing keys):
     {"format": 1, "student", "assignment", "graded_at", "status": "graded"|"failed"|"invalid",
-     "reason": str (why failed/invalid, "" when graded), "flags": [str] (e.g. solution markers),
+     "result_id": a fresh hex id per stored result, "reason": str (why failed/invalid, "" when graded), "flags": [str] (e.g. solution markers),
      "run_fingerprint", "scoring_fingerprint", "records": [RunRecord], "notebooks": [NotebookOutcome]}
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from dataclasses import dataclass, field, fields
 
 RESULT_FILE = "autograder.json"
@@ -65,6 +66,7 @@ class SubmissionOutcome:
     reason: str = ""  # why the whole submission failed or is invalid
     invalid: bool = False  # the folder is not a gradable submission (bad student id, ...)
     flags: list[str] = field(default_factory=list)
+    result_id: str = ""  # a fresh id per stored result: the gradebook's marker says which one it holds
 
     @property
     def status(self) -> str:
@@ -162,6 +164,7 @@ def to_payload(outcome: SubmissionOutcome, records: list[RunRecord], run_fp: str
         "student": outcome.student,
         "assignment": outcome.assignment,
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "result_id": outcome.result_id,
         "status": outcome.status,
         "reason": outcome.reason,
         "flags": outcome.flags,
@@ -176,6 +179,8 @@ def to_payload(outcome: SubmissionOutcome, records: list[RunRecord], run_fp: str
 def store(course, outcome: SubmissionOutcome, records: list[RunRecord], run_fp: str, score_fp: str) -> None:
     folder = course.autograded_dir(outcome.student, outcome.assignment)
     folder.mkdir(parents=True, exist_ok=True)
+    if outcome.reused != "scores" or not outcome.result_id:
+        outcome.result_id = uuid.uuid4().hex
     text = json.dumps(to_payload(outcome, records, run_fp, score_fp), ensure_ascii=False)
     tmp = folder / f"{RESULT_FILE}.{os.getpid()}.tmp"
     tmp.write_text(text, encoding="utf-8")
@@ -206,7 +211,7 @@ def outcome_from_stored(data: dict) -> SubmissionOutcome:
             notebooks.append(NotebookOutcome(**known))
     return SubmissionOutcome(str(data.get("student", "")), str(data.get("assignment", "")), notebooks,
                              reason=str(data.get("reason") or ""), invalid=data.get("status") == "invalid",
-                             flags=list(data.get("flags") or []))
+                             flags=list(data.get("flags") or []), result_id=str(data.get("result_id") or ""))
 
 
 def records_from_stored(data: dict) -> list[RunRecord]:

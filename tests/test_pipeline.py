@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.fakes import FakeExecutor
 from helpers.grading import build_course, find_cell, release_notebook, solution_notebook, write_submission
 
 from autograder import grading, pipeline, results
@@ -16,46 +17,11 @@ from autograder.course import Course, SubmissionFolder
 from autograder.keys import load_keys
 from autograder.pipeline import Batch, Task, tasks_for
 from autograder.results import question_messages
-from autograder.sandbox import Limits, RunResult
+from autograder.sandbox import Limits
 from considerations.assignments import ASSIGNMENTS
 
 ASSIGNMENT = "reading_the_sources"
 AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if q.kind != "free_text"]
-
-
-class FakeExecutor:
-    """Runs nothing: the answers of a job come from `answers_for(student)`; `raise_for` makes the
-    'sandbox' raise for a student."""
-
-    workers = 2
-
-    def __init__(self, answers_for=None, raise_for=(), failure_for=None):
-        self.answers_for = answers_for or (lambda student: {})
-        self.raise_for, self.failure_for = set(raise_for), failure_for or {}
-        self.done: list = []
-        self.runs = 0
-
-    def submit(self, token, jobs):
-        student = token[0].student
-
-        def runner(cells, names, limits):
-            self.runs += 1
-            if student in self.raise_for:
-                raise RuntimeError("the sandbox broke")
-            failure, cell = self.failure_for.get(student, ("", None))
-            return RunResult(not failure, answers=self.answers_for(student), failure=failure, failed_cell=cell)
-        from autograder.executors import run_jobs
-
-        self.done.append((token, run_jobs(jobs, runner, Limits())))
-
-    def in_flight(self):
-        return len(self.done)
-
-    def running(self):
-        return []
-
-    def next_done(self, timeout=None):
-        return self.done.pop(0) if self.done else None
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +176,12 @@ def test_a_store_error_is_recorded_as_failure(course, keys, monkeypatch):
     calls = []
 
     class BrokenWriter:
+        def in_sync(self, outcome):
+            return False
+
+        def pending_manual(self, outcome):
+            return []
+
         def record(self, outcome):
             calls.append(outcome.status)
             if outcome.status == "graded":

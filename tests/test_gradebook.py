@@ -1,0 +1,146 @@
+"""gradebook.py against a real nbgrader gradebook: batched transactions that lose nothing when the
+process dies mid-batch, failures that replace old scores, hand grades kept, odd timestamps ignored."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from helpers.fakes import FakeExecutor
+from helpers.grading import build_course, release_notebook, write_submission
+from nbgrader.api import Gradebook
+
+from autograder import gradebook
+from autograder.course import Course
+from autograder.keys import load_keys
+from autograder.pipeline import Batch, tasks_for
+from autograder.sandbox import Limits
+from considerations.assignments import ASSIGNMENTS
+
+ASSIGNMENT = "reading_the_sources"
+ROOT = Path(__file__).resolve().parent.parent
+AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if getattr(q, "auto_graded", q.kind != "free_text")]
+ESSAY = next(q.qid for q in ASSIGNMENTS[ASSIGNMENT] if q not in AUTO)
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return {ASSIGNMENT: load_keys(ASSIGNMENT, ROOT / "exercises")}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A course whose gradebook knows the assignment (nbgrader generate_assignment runs once)."""
+    # nbgrader's Gradebook runs `alembic` from PATH (make test puts the venv first; plain pytest may not).
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    course = Course(build_course(tmp_path_factory.mktemp("gb") / "course"))
+    gradebook.ensure_assignments(course, [ASSIGNMENT], log=lambda m: None)
+    return course
+
+
+@pytest.fixture
+def course(template, tmp_path):
+    import shutil
+
+    shutil.copytree(template.root, tmp_path / "course")
+    return Course(tmp_path / "course")
+
+
+def right(keys):
+    out = {}
+    for q in AUTO:
+        key = keys[ASSIGNMENT].get(q.qid)
+        if key is not None:
+            v = key.value
+            out[q.qid] = {k: (x[0] if isinstance(x, tuple) else x) for k, x in v.items()} if isinstance(v, dict) else v
+    return out
+
+
+def auto_scores(course, student):
+    with Gradebook(course.gradebook_url) as gb:
+        sub = gb.find_submission(ASSIGNMENT, student)
+        return {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades}
+
+
+def run(course, keys, executor, batch_size=50, **kw):
+    with gradebook.GradebookWriter(course, batch_size=batch_size) as writer:
+        return Batch(course, keys, Limits(), executor, writer=writer, **kw).run(tasks_for(course, [ASSIGNMENT]))
+
+
+def test_a_failure_replaces_the_gradebook_score(course, keys):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(
+        course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")})
+    run(course, keys, FakeExecutor(lambda s: right(keys)))
+    assert sum(v or 0 for v in auto_scores(course, "ada").values()) > 10
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: "not json"})
+    run(course, keys, FakeExecutor(lambda s: right(keys)))
+    assert sum(v or 0 for v in auto_scores(course, "ada").values()) == 0
+
+
+def test_a_kill_mid_batch_loses_no_finished_result(course, keys):
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    for i in range(5):
+        write_submission(course.root, f"s{i}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    # The process "dies" before the batch of 50 commits: the result files exist, the gradebook has nothing.
+    writer = gradebook.GradebookWriter(course, batch_size=50).__enter__()
+    Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
+    writer.gb.db.rollback()
+    writer.gb.close()
+    with Gradebook(course.gradebook_url) as gb:
+        assert not gb.assignment_submissions(ASSIGNMENT)
+    # The next run reuses every stored result and re-syncs the gradebook from them.
+    executor = FakeExecutor(lambda s: right(keys))
+    summary = run(course, keys, executor)
+    assert executor.runs == 0 and summary.count(reused="scores") == 5
+    for i in range(5):
+        assert sum(v or 0 for v in auto_scores(course, f"s{i}").values()) > 10
+    # And once in sync, an unchanged run does not write the gradebook at all.
+    with gradebook.GradebookWriter(course) as writer:
+        Batch(course, keys, Limits(), executor, writer=writer).run(tasks_for(course, [ASSIGNMENT]))
+        assert writer.staged == [] and all((course.autograded_dir(f"s{i}", ASSIGNMENT) / ".gradebook").exists()
+                                           for i in range(5))
+
+
+def test_small_batches_commit_as_they_go(course, keys):
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    for i in range(5):
+        write_submission(course.root, f"s{i}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    writer = gradebook.GradebookWriter(course, batch_size=2).__enter__()
+    Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
+    assert len(writer.staged) == 1  # 5 = 2 + 2 committed + 1 staged
+    writer.gb.db.rollback()
+    writer.gb.close()
+    with Gradebook(course.gradebook_url) as gb:
+        assert len(gb.assignment_submissions(ASSIGNMENT)) == 4
+
+
+def test_hand_grades_survive_and_end_manual_pending(course, keys):
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = release_notebook(src)
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == ESSAY:
+            cell["source"] = "My essay."
+    write_submission(course.root, "bo", ASSIGNMENT, {ASSIGNMENT: nb})
+    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    assert [f.pending_manual for f in summary.finished] == [True]
+    with Gradebook(course.gradebook_url) as gb:
+        grade = gb.find_grade(ESSAY, ASSIGNMENT, ASSIGNMENT, "bo")
+        grade.manual_score = 3.0
+        gb.db.commit()
+    summary = run(course, keys, FakeExecutor(lambda s: right(keys)), force=True)
+    assert [f.pending_manual for f in summary.finished] == [False]
+    with Gradebook(course.gradebook_url) as gb:
+        assert gb.find_grade(ESSAY, ASSIGNMENT, ASSIGNMENT, "bo").manual_score == 3.0
+
+
+def test_odd_timestamps_are_ignored(course, keys):
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    folder = write_submission(course.root, "cy", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    (folder / "timestamp.txt").write_text("=cmd|' /C calc'!A0 not a date")
+    assert gradebook.read_timestamp(course, "cy", ASSIGNMENT) is None
+    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    assert summary.count(status="graded") == 1
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    assert gradebook.read_timestamp(course, "cy", ASSIGNMENT) == "2026-11-20 10:00:00.000000 UTC"
