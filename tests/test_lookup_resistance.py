@@ -35,7 +35,8 @@ def shipped_data_files() -> list:
     for source, target in wheel.get("force-include", {}).items():
         if not target.startswith("considerations/_data"):
             continue
-        for path in sorted((ROOT / source).rglob("*")):
+        origin = ROOT / source
+        for path in [origin] if origin.is_file() else sorted(origin.rglob("*")):
             relative = path.relative_to(ROOT).as_posix()
             if path.is_file() and not any(fnmatch.fnmatch(relative, pattern.lstrip("/")) for pattern in excluded):
                 files.append(path)
