@@ -1,4 +1,8 @@
-"""A progress bar on stderr for long runs (a plain line per step when not on a terminal)."""
+"""A progress bar on stderr for long runs (a plain line per step when not on a terminal).
+
+Neither tqdm nor rich is installed in the grading environment, so this stays a few lines of
+its own. When the bar stalls (a notebook near its timeout), `waiting` shows what is running
+and for how long, so an instructor can tell a slow notebook from a hung grader."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ class Progress:
         self.done = 0
         self.started = time.monotonic()
         self.tty = stream.isatty()
+        self._last_wait = 0.0
 
     def step(self, message: str = "") -> None:
         self.done += 1
@@ -28,6 +33,19 @@ class Progress:
             self.stream.write("\r\033[K" + line[:200])
         else:
             self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def waiting(self, running: list[tuple[str, float]]) -> None:
+        """Called every couple of seconds while nothing finishes: [(who, seconds running)]."""
+        if not self.enabled or not running:
+            return
+        now = time.monotonic()
+        if not self.tty and now - self._last_wait < 15:
+            return  # a log file gets a line every 15 s at most
+        self._last_wait = now
+        shown = ", ".join(f"{who} {seconds:.0f}s" for who, seconds in sorted(running, key=lambda r: -r[1])[:4])
+        line = f"{self.label} {self.done}/{self.total} still running: {shown}"
+        self.stream.write(("\r\033[K" + line[:200]) if self.tty else line + "\n")
         self.stream.flush()
 
     def close(self) -> None:

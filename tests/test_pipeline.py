@@ -327,3 +327,35 @@ def test_terminal_safe_caps_and_escapes():
     safe = pipeline.terminal_safe("a\nb\x1b[2J", 100)
     assert "\x1b" not in safe and "\n" not in safe and safe.startswith("a")
     assert len(pipeline.terminal_safe("x" * 500, 50)) <= 60
+
+
+def test_a_stalled_bar_shows_what_is_running(course, keys):
+    import io
+
+    from autograder.progress import Progress
+
+    write_submission(course.root, "slowpoke", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+
+    class Stalling(FakeExecutor):
+        stalls = 1
+
+        def running(self):
+            return [t for t, _ in self.done]
+
+        def next_done(self, timeout=None):
+            if self.stalls:
+                self.stalls -= 1
+                return None
+            return super().next_done(timeout)
+    stream = io.StringIO()
+    grade(course, keys, Stalling(), progress=Progress(1, "grading", stream=stream))
+    assert "still running: slowpoke" in stream.getvalue()
+
+
+def test_the_run_fingerprint_covers_the_sandbox(monkeypatch):
+    from autograder import fingerprints, sandbox
+
+    before = fingerprints.run_fingerprint(Limits())
+    monkeypatch.setattr(fingerprints, "_SANDBOX_FPS", {})
+    monkeypatch.setattr(sandbox, "sandbox_fingerprint", lambda limits: "changed sandbox code")
+    assert fingerprints.run_fingerprint(Limits()) != before
