@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sandbox_support import require_sandbox
+from helpers.sandbox import require_sandbox
 
 from autograder.sandbox import Limits, WarmSandbox, run_in_sandbox, sandbox_fingerprint
 from autograder.sandbox.uids import lease_uid

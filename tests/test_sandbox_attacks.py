@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from sandbox_support import attack, host_state, require_sandbox
+from helpers.sandbox import attack, host_state, require_sandbox
 
 from autograder.sandbox import Limits, WarmSandbox, cgroups, run_in_sandbox
 

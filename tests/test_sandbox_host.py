@@ -181,7 +181,7 @@ def test_the_filters_are_whole_bpf_programs():
 
 
 def test_a_missing_sandbox_fails_when_required_and_skips_otherwise(monkeypatch):
-    import sandbox_support
+    from helpers import sandbox as sandbox_support
 
     monkeypatch.setattr(sandbox_support, "sandbox_available", lambda: "bubblewrap (`bwrap`) is not installed")
     monkeypatch.setenv("AUTOGRADER_REQUIRE_SANDBOX", "1")

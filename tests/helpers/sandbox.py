@@ -10,7 +10,7 @@ import pytest
 from autograder.sandbox import cgroups, sandbox_available
 from autograder.sandbox.uids import UID_BASE, UID_COUNT
 
-ATTACKS = Path(__file__).resolve().parent / "fixtures" / "attacks"
+ATTACKS = Path(__file__).resolve().parent.parent / "fixtures" / "attacks"
 
 
 def require_sandbox() -> None:
