@@ -281,6 +281,8 @@ def question_view(q, free_text: dict, bank_q, *, reveal: bool, folder: Path, see
     for item in items:
         label = text(item.get("item"), 100)
         message = text(item.get("message"), 600)
+        if label and message.startswith(label + ": "):
+            message = message[len(label) + 2:]  # the label is shown before the message already
         if label or message:
             view.items.append(ItemView(label, item.get("ok") is True, message))
 

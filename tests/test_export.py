@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from helpers.reporting import ASSIGNMENT, GOLDEN, SCENARIOS, STORED, check_golden, cli, load_scenario, make_course
+from helpers.reporting import (ASSIGNMENT, GOLDEN, SCENARIOS, STORED, check_golden, cli, fixed_reference, load_scenario,
+                               make_course)
 
 from autograder.commands.export import header, row
 from autograder.reporting import submission_view
@@ -34,8 +35,9 @@ def csv_text(rows: list[dict]) -> str:
 def scenario_row(name: str) -> dict:
     stored, manual = load_scenario(name)
     student = stored.get("student") if isinstance(stored.get("student"), str) else name
-    view = submission_view(stored, student, ASSIGNMENT, folder=Path("/course/feedback"), manual=manual)
-    return row(view, header(ASSIGNMENT)[3:-7])
+    with fixed_reference():
+        view = submission_view(stored, student, ASSIGNMENT, folder=Path("/course/feedback"), manual=manual)
+        return row(view, header(ASSIGNMENT)[3:-7])
 
 
 def assert_formula_safe(record: dict) -> None:

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.reporting import (ASSIGNMENT, BOOK, GOLDEN, SCENARIOS, STORED, check_golden, cli, load_scenario,
-                               make_course, render_scenario)
+                               make_course, reference_sentences, render_scenario)
 
 from autograder.commands.feedback import render_page
-from autograder.reporting import sentences, submission_view
+from autograder.reporting import submission_view
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,7 @@ def test_a_partly_wrong_answer_says_what_was_wrong_and_shows_the_sentences():
     q1 = next(q for q in view.questions if q.qid == "q1_coverage")
     # The sentences are tied to the wrong items, at most two, each shown once on the page.
     assert [s.sentence_id for s in q1.sentences] == ["iess-analysis-s032", "iess-analysis-s033"]
-    assert page.count(sentences()["iess-analysis-s032"].text) == 1
+    assert page.count(reference_sentences()["iess-analysis-s032"].text) == 1
     assert f'{BOOK}/articles/iess-analysis.html#iess-analysis-s032' in page
     # The student's answer, readable: a table of item and label, not a Python repr.
     assert "<th scope=\"row\">durand_line</th><td>both</td>" in page
@@ -93,7 +93,7 @@ def test_a_partly_wrong_answer_says_what_was_wrong_and_shows_the_sentences():
     # The evidence question without --reveal quotes nothing: it points to the article and the chapter.
     q6 = next(q for q in view.questions if q.qid == "q6_brotherhood_evidence")
     assert q6.sentences == [] and q6.key is None
-    assert sentences()["brotherhood-commentary-s004"].text not in page
+    assert reference_sentences()["brotherhood-commentary-s004"].text not in page
     assert f"{BOOK}/refugees_and_brotherhood.html" in page
     assert "The answer" not in page
 

@@ -49,7 +49,8 @@ def row(view, qids: list[str]) -> dict:
     from autograder.sanitise import csv_safe
 
     out = {"student": csv_safe(view.student), "assignment": csv_safe(view.assignment), "status": view.status}
-    if view.status == "not graded" or (view.status == "invalid" and not view.notebooks):
+    if view.status in ("not graded", "invalid"):
+        # No scores: an invalid folder is nobody's submission (its stored zeros only replace old scores).
         out["failure"] = csv_safe(view.reason)
         return out
     by_qid = {q.qid: q for q in view.questions}

@@ -2,23 +2,29 @@
 
 Each scenario folder holds stored.json (a result as `autograder grade` stores it) and
 optionally manual.json (hand grades given in formgrader, "notebook/qid": [score, comment]);
-the expected outputs sit beside them (feedback.html, row.csv). UPDATE_GOLDEN=1 rewrites
+the expected outputs sit beside them (feedback.html, row.csv). The course content they show
+(prompts, sentences) comes from the snapshot in tests/golden/_reference/. UPDATE_GOLDEN=1 rewrites
 the expected outputs instead of comparing; read the diff before committing it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 from hypothesis import strategies as st
 
+from autograder import reporting
 from autograder.commands.feedback import render_page
-from autograder.reporting import submission_view
+from autograder.reporting import Sentence, submission_view
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -26,6 +32,26 @@ SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if (p / "stored.json").is_fi
 ASSIGNMENT = "reading_the_sources"
 BOOK = "https://book.example.org/course"
 AUTOGRADER = Path(sys.executable).parent / "autograder"
+REFERENCE = GOLDEN / "_reference"
+
+
+def reference_sentences() -> dict[str, Sentence]:
+    with (REFERENCE / "sentences.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["sentence_id"]: Sentence(r["sentence_id"], r["source_id"], r["text"]) for r in csv.DictReader(handle)}
+
+
+@contextlib.contextmanager
+def fixed_reference():
+    """The golden outputs test the rendering, not the course content: prompts, chapters, article
+    names and sentences come from tests/golden/_reference/ (a snapshot), so a reworded prompt or
+    a corrected sentence in data/ does not change them."""
+    ref = json.loads((REFERENCE / "reference.json").read_text(encoding="utf-8"))
+    bank = {qid: SimpleNamespace(qid=qid, **q) for qid, q in ref["bank"].items()}
+    table = reference_sentences()
+    with mock.patch.object(reporting, "bank", lambda assignment: bank if assignment == ASSIGNMENT else {}), \
+            mock.patch.object(reporting, "sentences", lambda: table), \
+            mock.patch.object(reporting, "source_name", lambda sid: ref["sources"].get(sid, sid)):
+        yield
 
 
 def load_scenario(name: str):
@@ -41,9 +67,10 @@ def load_scenario(name: str):
 def render_scenario(name: str) -> tuple[str, object]:
     stored, manual = load_scenario(name)
     student = stored.get("student") if isinstance(stored.get("student"), str) else name
-    view = submission_view(stored, student, ASSIGNMENT, reveal=name == "revealed",
-                           folder=Path("/course/feedback") / student / ASSIGNMENT, manual=manual)
-    return render_page(view), view
+    with fixed_reference():
+        view = submission_view(stored, student, ASSIGNMENT, reveal=name == "revealed",
+                               folder=Path("/course/feedback") / student / ASSIGNMENT, manual=manual)
+        return render_page(view), view
 
 
 def check_golden(path: Path, actual: str) -> None:
