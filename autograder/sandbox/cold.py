@@ -32,6 +32,8 @@ def build_command(uid: int | None, limits: Limits, result_fd: int, seccomp_fd: i
     cmd = base_command(limits)
     if not as_root:
         cmd[1:1] = ["--unshare-user", "--disable-userns"]
+    # As root there is no user namespace to disable (--disable-userns needs --unshare-user; the job runs
+    # as a real, leased host uid instead): the seccomp filter refuses CLONE_NEWUSER in either case.
     if seccomp_fd is not None:
         cmd += ["--seccomp", str(seccomp_fd)]
     cmd += ["--setenv", "AUTOGRADER_RESULT_FD", str(result_fd)]
