@@ -293,3 +293,38 @@ def test_concurrent_runs_never_lease_the_same_uid():
     finally:
         other.kill()
         other.wait()
+
+
+def test_a_stuck_warm_sandbox_is_ended_from_outside_at_the_deadline():
+    """If the forkserver itself stops answering, the host does not wait for it: at the deadline it kills
+    the job through its cgroup and, without word from the forkserver, the whole warm sandbox."""
+    import signal
+
+    if _mode[0] != "warm":
+        pytest.skip("the warm sandbox's backstop")
+    from autograder.sandbox import warm as warm_module
+
+    sandbox = WarmSandbox(slot=8, limits=FAST)
+    sandbox.start()
+    stopped = []
+
+    def stop_the_forkserver(name):
+        for pid in (sandbox.cgroup.pids() if sandbox.cgroup else []):
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+
+    try:
+        started = time.monotonic()
+        r = sandbox.run(["answer = 1", "import time\ntime.sleep(60)"], ["answer"], Limits(wall_seconds=2),
+                        on_cell=lambda name: name == "cell 2" and stop_the_forkserver(name))
+        seconds = time.monotonic() - started
+        print(f"\n[warm] stuck forkserver, --timeout 2: {seconds:.2f} s")
+        if not stopped:
+            pytest.skip("no cgroup to find the forkserver by (not root)")
+        assert not r.ok and "did not finish within 2" in r.failure and r.answers == {"answer": 1}
+        assert seconds < 2 + warm_module.GRACE_SECONDS + 3
+        assert sandbox.proc is None  # ended; the next notebook starts a new one
+        again = sandbox.run(["answer = 2"], ["answer"])
+        assert again.ok and again.answers == {"answer": 2}
+    finally:
+        sandbox.close()
