@@ -170,6 +170,22 @@ def _inline(value) -> str:
     return text(dumped, 300)
 
 
+def _alternatives(value) -> str:
+    """A key's accepted alternatives ("both or iess-analysis"), else the value as compact JSON."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return " or ".join(text(v, 200) for v in value[:MAX_ITEMS])
+    return _inline(value)
+
+
+def show_key(value) -> AnswerView:
+    """The right answer (--reveal): like an answer, except that a list inside a mapping lists the
+    readings each accepted."""
+    view = show_answer(value)
+    if view.form == "mapping" and isinstance(value, dict):
+        view.pairs = [(k, _alternatives(v)) for (k, _), v in zip(view.pairs, list(value.values()))]
+    return view
+
+
 def show_answer(value) -> AnswerView:
     if value is None or value == "" or value == [] or value == {}:
         return AnswerView("none")
@@ -316,7 +332,7 @@ def question_view(q, free_text: dict, bank_q, *, reveal: bool, folder: Path, see
                     view.article_links.append((source_name(sid), href))
 
     if reveal and "key" in q and not evidence:
-        view.key = show_answer(q.get("key"))
+        view.key = show_key(q.get("key"))
     return view
 
 
