@@ -216,3 +216,38 @@ def test_every_link_in_feedback_resolves_in_the_built_book(tmp_path, monkeypatch
                 assert f'id="{anchor}"' in resolved.read_text(encoding="utf-8"), f"{scenario}: no #{anchor} in {target}"
                 anchored += 1
     assert checked >= 10 and anchored >= 1, (checked, anchored)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.mark.slow
+def test_pages_fit_a_phone_load_nothing_and_print(tmp_path):
+    """Each golden page in Chromium: at 375 px nothing is wider than the screen, the page requests
+    nothing but itself, and the print layout drops the folded-away printed output."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for scenario in SCENARIOS:
+                page_file = tmp_path / f"{scenario}.html"
+                page_file.write_text(render_scenario(scenario)[0], encoding="utf-8")
+                page = browser.new_page(viewport={"width": 375, "height": 700}, device_scale_factor=2, is_mobile=True)
+                requests, errors = [], []
+                page.on("request", lambda r, requests=requests: requests.append(r.url))
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.goto(page_file.as_uri(), wait_until="load")
+                assert requests == [page_file.as_uri()], (scenario, requests)
+                assert not errors, (scenario, errors)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 375, f"{scenario}: {width}px wide on a 375px screen"
+                page.emulate_media(media="print")
+                hidden = page.evaluate("[...document.querySelectorAll('.printed')]"
+                                       ".every(e => getComputedStyle(e).display === 'none')")
+                assert hidden, scenario
+                assert len(page.pdf(format="A4")) > 1000
+                page.close()
+        finally:
+            browser.close()
