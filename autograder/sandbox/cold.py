@@ -92,7 +92,7 @@ def run_in_sandbox(cells: list[str], answer_names: list[str], limits: Limits = D
                                   deadline=started + limits.wall_seconds)
         finally:
             os.close(pidfd)
-        _kill(proc, cgroup)
+        kill(proc, cgroup)
         if code is None:
             code = proc.returncode
         oom = bool(cgroup) and cgroup.oom_killed()
@@ -113,7 +113,7 @@ def run_in_sandbox(cells: list[str], answer_names: list[str], limits: Limits = D
             lease.release()
 
 
-def _kill(proc: subprocess.Popen, cgroup: SandboxCgroup | None) -> None:
+def kill(proc: subprocess.Popen, cgroup: SandboxCgroup | None) -> None:
     """Kill the sandbox: every process of its cgroup, its process group, and bwrap (whose PID namespace
     takes everything the code started with it)."""
     if cgroup:
@@ -134,5 +134,3 @@ def _kill(proc: subprocess.Popen, cgroup: SandboxCgroup | None) -> None:
             except OSError:
                 pass
 
-
-kill = _kill

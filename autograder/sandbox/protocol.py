@@ -68,7 +68,7 @@ def overflow_note(dropped: int) -> str:
 
 
 def ended_message(returncode: int | None) -> str:
-    why = "the notebook's code ended the run before its answers could be read"
+    why = "the notebook's code ended the run before its last cell finished"
     if returncode is not None and 128 < returncode <= 128 + 64:  # bwrap passes on "killed by N" as 128 + N
         returncode = 128 - returncode
     if returncode is not None and returncode < 0:
