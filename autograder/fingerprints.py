@@ -68,7 +68,9 @@ def run_fingerprint(limits=None) -> str:
 def scoring_fingerprint(course_root: str, assignment: str) -> str:
     """Everything that decides a score from given answers: keys, grading code, data."""
     pkg = Path(autograder.__file__).parent
-    files = [*pkg.rglob("*.py"), Path(course_root) / "keys" / f"{assignment}.py"]
+    root = Path(course_root)
+    # The keys may read other instructor files (outlines/ holds the capstone's model values).
+    files = [*pkg.rglob("*.py"), *(root / "keys").glob("*.py"), *(root / "outlines").glob("*")]
     return hashlib.sha256((_hash_files(files) + library_fingerprint()).encode()).hexdigest()
 
 

@@ -27,6 +27,9 @@ def build_course(dest: Path) -> Path:
     shutil.copy(EXERCISES / "nbgrader_config.py", dest / "nbgrader_config.py")
     shutil.copytree(EXERCISES / "source", dest / "source")
     shutil.copytree(EXERCISES / "keys", dest / "keys", ignore=shutil.ignore_patterns("__pycache__"))
+    for extra in ("outlines",):  # instructor-only files the keys read
+        if (EXERCISES / extra).is_dir():
+            shutil.copytree(EXERCISES / extra, dest / extra)
     return dest
 
 
