@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import nh3
 
@@ -76,8 +77,12 @@ def _as_single_html_block(fragment: str) -> str:
     return "<div>" + fragment.replace("\r", "").replace("\n", "&#10;") + "</div>"
 
 
+@lru_cache(maxsize=4096)
 def sanitise_markdown(text: str) -> str:
-    """Student Markdown (with any raw HTML in it) as safe HTML that renders the same."""
+    """Student Markdown (with any raw HTML in it) as safe HTML that renders the same.
+
+    Cached: every submission repeats the instructor's cells (about 60 ms of rendering per
+    notebook otherwise, on the grading coordinator's one thread); only answers differ."""
     if len(text) > MAX_MARKDOWN_CHARS:
         shown = html.escape(text[:MAX_MARKDOWN_CHARS])
         return _as_single_html_block(f"<pre>{shown}</pre><p>[{len(text) - MAX_MARKDOWN_CHARS} more characters not shown]</p>")
