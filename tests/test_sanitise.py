@@ -256,3 +256,37 @@ def test_terminal_safe():
     assert len(long) == 50 and long.endswith("…")
     assert len(terminal_safe("\x1b" * 1000, limit=50)) == 50
     assert terminal_safe(None) == ""
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | st.sampled_from(HOSTILE_MARKDOWN),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=15,
+)
+_CELL = st.fixed_dictionaries({}, optional={
+    "cell_type": st.sampled_from(["code", "markdown", "raw", "heading"]) | _ANY,
+    "id": st.text(max_size=70) | _ANY, "source": st.sampled_from(HOSTILE_MARKDOWN) | st.lists(st.text(max_size=20)) | _ANY,
+    "metadata": st.fixed_dictionaries({}, optional={"nbgrader": _ANY, "tags": _ANY, "editable": _ANY}) | _ANY,
+    "outputs": st.lists(st.fixed_dictionaries({}, optional={
+        "output_type": st.sampled_from(["stream", "error", "display_data", "execute_result"]) | _ANY,
+        "data": st.dictionaries(st.sampled_from(["text/html", "text/plain", "application/javascript"]), _ANY) | _ANY,
+        "text": _ANY, "traceback": _ANY, "name": _ANY, "execution_count": _ANY}), max_size=3) | _ANY,
+    "execution_count": _ANY, "attachments": _ANY,
+})
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({}, optional={"cells": st.lists(_CELL, max_size=5) | _ANY, "metadata": _ANY,
+                                           "nbformat": _ANY}) | _ANY)
+def test_any_notebook_json_sanitises_to_a_valid_inert_notebook(nb):
+    from nbconvert import HTMLExporter
+
+    clean = sanitise_notebook(nb)
+    node = nbformat.from_dict(clean)
+    nbformat.validate(node)
+    for cell in clean["cells"]:
+        if cell["cell_type"] != "code":
+            assert_inert(cell["source"])
+    if any(c["cell_type"] != "code" or c.get("outputs") for c in clean["cells"]):
+        page, _ = HTMLExporter(template_name="lab").from_notebook_node(node)
+        assert "PWNED" not in "".join(inspect(page).problems)
