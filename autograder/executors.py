@@ -25,14 +25,15 @@ def _failed_run(reason: str):
 
 
 def run_jobs(jobs, runner, limits) -> list:
-    """Run each job with `runner(cells, answer_names, limits)`; a runner error fails that job only."""
+    """Run each job with `runner(cells, answer_names, limits, cell_names=...)`; a runner error fails
+    that job only."""
     runs = []
     for job in jobs:
         if job.failure:
             runs.append(None)
             continue
         try:
-            runs.append(runner(job.cells, job.answer_names, limits))
+            runs.append(runner(job.cells, job.answer_names, limits, cell_names=job.cell_names or None))
         except Exception as error:  # noqa: BLE001 (a sandbox bug on one notebook must not stop the batch)
             runs.append(_failed_run(f"the sandbox could not run this notebook ({type(error).__name__}: {error})"))
     return runs
@@ -67,8 +68,8 @@ class LocalExecutor:
             else:
                 unsafe = self.mode == "unsafe"
 
-                def cold(cells, names, limits, slot=slot, unsafe=unsafe):
-                    return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe)
+                def cold(cells, names, limits, slot=slot, unsafe=unsafe, **kw):
+                    return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe, **kw)
                 self.runners.put(cold)
 
     def _work(self, jobs):
@@ -136,11 +137,11 @@ def run_jobs_on_worker(jobs: list[dict], limits: dict, unsafe_no_sandbox: bool =
     limits_obj = Limits(**limits)
     job_objs = [NotebookJob(**job) for job in jobs]
     if unsafe_no_sandbox:
-        def runner(cells, names, lim):
-            return run_in_sandbox(cells, names, lim, unsafe_no_sandbox=True)
+        def runner(cells, names, lim, **kw):
+            return run_in_sandbox(cells, names, lim, unsafe_no_sandbox=True, **kw)
     else:
-        def runner(cells, names, lim):
-            return _worker_sandbox(limits_obj).run(cells, names, lim)
+        def runner(cells, names, lim, **kw):
+            return _worker_sandbox(limits_obj).run(cells, names, lim, **kw)
     return [None if run is None else asdict(run) for run in run_jobs(job_objs, runner, limits_obj)]
 
 

@@ -71,6 +71,7 @@ class NotebookJob:
     graded_cells: list
     failure: str = ""  # set when the notebook cannot be run at all (missing, not JSON...)
     flags: list = field(default_factory=list)
+    cell_names: list = field(default_factory=list)  # per code cell, so a failure names its cell
 
 
 def _notebook_files(folder: Path) -> list[str]:
@@ -112,7 +113,7 @@ def prepare_submission(course: Course, assignment: str, student: str) -> list[No
             continue
         free_text = {c.grade_id: prepared.answer_cells.get(c.grade_id, "") for c in instructor.cells if c.is_manual}
         jobs.append(NotebookJob(instructor.name, prepared.code_cells, names, free_text, notes + prepared.notes,
-                                prepared.cells_for_record, flags=prepared.flags))
+                                prepared.cells_for_record, flags=prepared.flags, cell_names=prepared.cell_names))
     if unexpected and jobs:
         jobs[0].notes.append("not graded (unexpected name): " + ", ".join(repr(n) for n in unexpected[:20]))
     return jobs

@@ -40,6 +40,7 @@ class PreparedNotebook:
     notes: list[str] = field(default_factory=list)  # structure problems found
     cells_for_record: list[dict] = field(default_factory=list)  # the notebook as graded (instructor structure)
     flags: list[str] = field(default_factory=list)  # integrity warnings for the instructor (solution copied...)
+    cell_names: list[str] = field(default_factory=list)  # one per code cell: its grade id, or where it came from
 
 
 def read_plain_file(path: Path, limit: int) -> bytes:
@@ -146,12 +147,14 @@ def prepare(instructor: InstructorNotebook, student_nb: dict) -> PreparedNoteboo
     trailing = pending
 
     code_cells: list[str] = []
+    cell_names: list[str] = []  # what a failure message calls each code cell
     answers: dict[str, str] = {}
     record: list[dict] = []
     added_count = 0
     for icell in instructor.cells:
         for source in added_before.get(icell.index, []):
             code_cells.append(source)
+            cell_names.append(f"a cell you added (number {added_count + 1})")
             added_count += 1
             record.append({"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None})
         raw = instructor.raw["cells"][icell.index]
@@ -168,21 +171,24 @@ def prepare(instructor: InstructorNotebook, student_nb: dict) -> PreparedNoteboo
             answers[icell.grade_id] = source
             if icell.cell_type == "code" and source:
                 code_cells.append(source)
+                cell_names.append(icell.grade_id)
             record.append({**raw, "source": source, **({"outputs": [], "execution_count": None} if icell.cell_type == "code" else {})})
             continue
         if icell.grade_id and icell.grade_id not in matched:
             notes.append(f"read-only cell '{icell.grade_id}' was deleted; the original was used")
         if icell.cell_type == "code" and not icell.is_test:
             code_cells.append(icell.source)  # setup and display cells: the instructor's code
+            cell_names.append(icell.grade_id or f"cell {icell.index + 1}")
         record.append({**raw, **({"outputs": [], "execution_count": None} if icell.cell_type == "code" else {})})
     for source in trailing:
         code_cells.append(source)
+        cell_names.append(f"a cell you added (number {added_count + 1})")
         added_count += 1
         record.append({"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None})
     if added_count:
         notes.append(f"{added_count} added code cell(s) were run with your answers")
     return PreparedNotebook(instructor.name, code_cells, answers, notes, record,
-                            integrity_flags(instructor, student_nb, answers))
+                            integrity_flags(instructor, student_nb, answers), cell_names)
 
 
 def _digest(text: str) -> str:

@@ -359,3 +359,30 @@ def test_the_run_fingerprint_covers_the_sandbox(monkeypatch):
     monkeypatch.setattr(fingerprints, "_SANDBOX_FPS", {})
     monkeypatch.setattr(sandbox, "sandbox_fingerprint", lambda limits: "changed sandbox code")
     assert fingerprints.run_fingerprint(Limits()) != before
+
+
+def test_a_real_partial_run_keeps_earlier_answers_and_names_the_cell(course, keys):
+    """Through the real runner (unsandboxed here: the sandbox suites cover bwrap): a loop in the fifth
+    answer costs the limit once, the four answers before it are scored, the failure names the cell."""
+    from helpers.grading import set_answer
+
+    from autograder.executors import LocalExecutor
+
+    nb = solution_notebook(src(course))
+    looping = AUTO[4].qid
+    set_answer(nb, looping, "while True:\n    pass\n")
+    write_submission(course.root, "dave", ASSIGNMENT, {ASSIGNMENT: nb})
+    limits = Limits(wall_seconds=3)
+    executor = LocalExecutor(1, limits, "unsafe")
+    started = time.monotonic()
+    try:
+        Batch(course, keys, limits, executor).run(tasks_for(course, [ASSIGNMENT]))
+    finally:
+        executor.close()
+    assert time.monotonic() - started < 2 * 3 + 5
+    data = stored(course, "dave")
+    notebook = data["notebooks"][0]
+    assert notebook["failed_cell"] == f"{looping}_answer" and "did not finish within 3" in notebook["failure"]
+    by_qid = {q["qid"]: q for q in notebook["questions"]}
+    assert all(by_qid[q.qid]["score"] == q.points for q in AUTO[:4])
+    assert by_qid[looping]["score"] == 0 and f"{looping}_answer" in " ".join(question_messages(by_qid[looping]))
