@@ -19,6 +19,7 @@ from functools import lru_cache
 import pandas as pd
 
 from considerations.paths import data_dir
+from considerations.student_data import droppable
 
 GROUPS = ("trigger", "domestic", "regional", "international", "humanitarian", "history")
 DIRECTIONS = ("toward", "against", "uncertain")
@@ -190,7 +191,8 @@ def _read_rows(schema: Schema) -> list[dict[str, str]]:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
         expected = [c.name for c in schema.columns]
-        missing = [c for c in expected if c not in header]
+        # The student copy leaves some columns out (considerations/student_data.py): they are simply absent.
+        missing = [c for c in expected if c not in header and c not in droppable(schema.file)]
         extra = [c for c in header if c not in expected]
         if missing or extra:
             problems = []
@@ -206,6 +208,9 @@ def _read_rows(schema: Schema) -> list[dict[str, str]]:
                     [f"{_where(schema, reader.line_num, None)}: wrong number of fields; check quoting of commas"]
                 )
             rows.append(row)
+        absent = [c for c in expected if c not in header]
+        for row in rows:
+            row.update(dict.fromkeys(absent))  # None: absent (the student copy), not empty
         return rows
 
 
@@ -216,6 +221,8 @@ def _check_rows(schema: Schema, rows: list[dict[str, str]]) -> list[str]:
         key = "/".join(row[k] for k in schema.key)
         for col in schema.columns:
             value = row[col.name]
+            if value is None:  # a column the student copy leaves out
+                continue
             where = _where(schema, number, col.name, key)
             if value != value.strip():
                 problems.append(f"{where}: leading or trailing spaces in {value!r}")
@@ -249,8 +256,9 @@ def _check_rows(schema: Schema, rows: list[dict[str, str]]) -> list[str]:
 
 
 def _to_frame(schema: Schema, rows: list[dict[str, str]], categories: dict[str, list[str]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c.name for c in schema.columns])
-    for col in schema.columns:
+    present = [c for c in schema.columns if not rows or rows[0][c.name] is not None]
+    frame = pd.DataFrame(rows, columns=[c.name for c in present])
+    for col in present:
         values = frame[col.name]
         if col.kind == "int":
             frame[col.name] = pd.array([int(v) if v else None for v in values], dtype="Int64")
@@ -321,7 +329,9 @@ def load_disagreements() -> pd.DataFrame:
 
 
 def load_timeline() -> pd.DataFrame:
-    return load_table("timeline").sort_values("sequence", ignore_index=True)
+    timeline = load_table("timeline")
+    # The student copy has no `sequence` (ordering events is an exercise): there, rows keep the file's order.
+    return timeline.sort_values("sequence", ignore_index=True) if "sequence" in timeline else timeline
 
 
 Rows = dict[str, list[dict[str, str]]]
@@ -570,6 +580,8 @@ def read_all_rows() -> Rows:
             problems += error.problems
             continue
         problems += _check_rows(schema, rows[name])
+        for row in rows[name]:  # the cross checks see a column the student copy leaves out as empty
+            row.update({k: "" for k, v in row.items() if v is None})
     if problems:
         raise DataValidationError(problems)
     return rows

@@ -29,6 +29,7 @@ import pandas as pd
 
 from considerations.data import load_claims, load_considerations, load_readings, load_timeline
 from considerations.sources import load_sources, resolve_source
+from considerations.student_data import require
 
 #: How each direction pushes the total: toward recognition (+1), against (−1), neither (0).
 DIRECTION_VALUE: dict[str, int] = {"toward": 1, "against": -1, "uncertain": 0, "none": 0}
@@ -117,6 +118,7 @@ def article_weights(source_id: str) -> pd.Series:
 
     Considerations the article does not discuss get 0."""
     readings = _readings_of(source_id)
+    require(readings, "weight", "an article's weights")
     ids = consideration_ids()
     values = [
         float(WEIGHT_VALUE[str(readings.at[cid, "weight"])]) if cid in readings.index else float(WEIGHT_VALUE["not discussed"])
@@ -128,6 +130,7 @@ def article_weights(source_id: str) -> pd.Series:
 def article_directions(source_id: str) -> pd.Series:
     """Each consideration's direction in one article (``none`` where it has no reading)."""
     readings = _readings_of(source_id)
+    require(readings, "direction", "an article's directions")
     ids = consideration_ids()
     values = [str(readings.at[cid, "direction"]) if cid in readings.index else NO_READING_DIRECTION for cid in ids]
     return pd.Series(values, index=pd.Index(ids, name="consideration_id"), name="direction", dtype=object)
@@ -194,6 +197,7 @@ def policy_periods() -> pd.DataFrame:
     if len(period_sources) != 1:
         raise ValueError(f"timeline.csv's policy periods should come from one article, not {sorted(period_sources)}")
     claims = load_claims()
+    require(claims, "period", "the policy periods")
     claims = claims[claims["source_id"].astype(str) == period_sources.pop()]
     opening = {int(row.policy_period): row for row in timeline.itertuples() if pd.notna(row.policy_period)}
     rows = []
@@ -210,9 +214,9 @@ def policy_periods() -> pd.DataFrame:
             {
                 "period": number,
                 "name": f"{ordinal.capitalize()} period",
-                "start_date": str(event.date) if event is not None and pd.notna(event.date) else "",
+                "start_date": str(event.date) if event is not None and pd.notna(getattr(event, "date", None)) else "",
                 "start_basis": str(event.date_basis) if event is not None else "",
-                "end_date": str(following.date) if following is not None and pd.notna(following.date) else "",
+                "end_date": str(following.date) if following is not None and pd.notna(getattr(following, "date", None)) else "",
                 "end_basis": str(following.date_basis) if following is not None else "",
                 "opening_event": str(event.event) if event is not None else "",
                 "stance": stance,

@@ -19,6 +19,7 @@ No module imports anything: plain DOM and SVG only.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from considerations.data import (
 )
 from considerations.paths import book_url
 from considerations.sources import load_sources
+from considerations.student_data import StudentDataError
 
 ASSETS = Path(__file__).resolve().parent / "widgets"
 
@@ -112,9 +114,10 @@ def _claim_dict(row, names: dict[str, str]) -> dict:
         "consideration_name": names.get(str(row.consideration_id), str(row.consideration_id)),
         "claim": str(row.claim),
         "quote": str(row.quote),
-        "direction": _text(row.direction),
-        "voice": str(row.voice),
-        "period": _text(row.period),
+        # The student copy of the data has no direction, voice or period (they are exercises): shown empty.
+        "direction": _text(getattr(row, "direction", None)),
+        "voice": _text(getattr(row, "voice", None)),
+        "period": _text(getattr(row, "period", None)),
     }
 
 
@@ -134,11 +137,12 @@ def _reading_dicts() -> list[dict]:
                 "consideration_name": names.get(str(r.consideration_id), str(r.consideration_id)),
                 "source_id": source,
                 "source_label": model.SOURCE_LABELS.get(source, source),
-                "direction": str(r.direction),
-                "weight": str(r.weight),
-                "weight_value": model.WEIGHT_VALUE[str(r.weight)],
-                "reading": str(r.reading),
-                "claim_ids": list(r.claim_ids),
+                # The student copy of the data has no readings' coding (it is an exercise): shown empty.
+                "direction": _text(getattr(r, "direction", None)),
+                "weight": _text(getattr(r, "weight", None)),
+                "weight_value": model.WEIGHT_VALUE.get(_text(getattr(r, "weight", None)), 0),
+                "reading": _text(getattr(r, "reading", None)),
+                "claim_ids": list(getattr(r, "claim_ids", ())),
             }
         )
     return out
@@ -181,17 +185,25 @@ class WeighingBoard(_CourseWidget):
 
     def __init__(self, source: str | None = None, **kwargs):
         considerations = _considerations()
-        presets = {
-            sid: {
-                "label": model.SOURCE_LABELS[sid],
-                "weights": {k: float(v) for k, v in model.article_weights(sid).items()},
-                "directions": dict(model.article_directions(sid).items()),
+        try:
+            presets = {
+                sid: {
+                    "label": model.SOURCE_LABELS[sid],
+                    "weights": {k: float(v) for k, v in model.article_weights(sid).items()},
+                    "directions": dict(model.article_directions(sid).items()),
+                }
+                for sid in model.SOURCE_LABELS
             }
-            for sid in model.SOURCE_LABELS
-        }
+        except StudentDataError as error:
+            # The student copy has no readings' coding: the board starts neutral, for the reader's own.
+            warnings.warn(f"WeighingBoard without the articles' presets: {error}", stacklevel=2)
+            presets = {}
+            if source is not None:
+                raise
         if source is None:
             weights = {c["id"]: 5.0 for c in considerations}
-            directions = dict(next(iter(presets.values()))["directions"])
+            directions = (dict(next(iter(presets.values()))["directions"]) if presets
+                          else {c["id"]: model.NO_READING_DIRECTION for c in considerations})
         else:
             sid = model.source_id(source)
             weights = dict(presets[sid]["weights"])
@@ -209,6 +221,8 @@ class WeighingBoard(_CourseWidget):
     def load(self, source: str) -> None:
         """Set sliders and directions from one article's readings (as the buttons do)."""
         sid = model.source_id(source)
+        if sid not in self.presets:
+            model.article_directions(sid)  # raises StudentDataError, which says why
         self.weights = dict(self.presets[sid]["weights"])
         self.directions = dict(self.presets[sid]["directions"])
 
@@ -290,10 +304,11 @@ class TimelineExplorer(_CourseWidget):
             events.append(
                 {
                     "event_id": str(r.event_id),
-                    "sequence": int(r.sequence),
+                    # The student copy has neither sequence nor date (ordering events is an exercise).
+                    "sequence": int(r.sequence) if pd.notna(getattr(r, "sequence", None)) else None,
                     "event": str(r.event),
                     "when_in_article": _text(r.when_in_article),
-                    "date": _text(r.date),
+                    "date": _text(getattr(r, "date", None)),
                     "date_basis": str(r.date_basis),
                     "policy_period": int(r.policy_period) if pd.notna(r.policy_period) else None,
                     "claims": [claims[c] for c in r.claim_ids if c in claims],
@@ -311,7 +326,11 @@ class PolicyPeriodStepper(_CourseWidget):
     period = t.Int(1, help="the period shown, 1–4").tag(sync=True)
 
     def __init__(self, period: int = 1, **kwargs):
-        periods = model.policy_periods().to_dict(orient="records")
+        try:
+            periods = model.policy_periods().to_dict(orient="records")
+        except StudentDataError as error:
+            warnings.warn(f"PolicyPeriodStepper has nothing to show: {error}", stacklevel=2)
+            periods = []
         for p in periods:
             p["period"] = int(p["period"])
             p["span_href"] = claim_href(str(p["span_claim_id"]))
@@ -343,7 +362,7 @@ def actor_pulls() -> pd.DataFrame:
             mine = [r for r in readings if r["source_id"] == sid and r["consideration_id"] in cids]
             if not mine:
                 continue
-            net = sum(r["weight_value"] * model.DIRECTION_VALUE[r["direction"]] for r in mine)
+            net = sum(r["weight_value"] * model.DIRECTION_VALUE.get(r["direction"], 0) for r in mine)
             if net > 0:
                 direction = "toward"
             elif net < 0:

@@ -5,8 +5,10 @@
 The repository's own pyproject.toml is the instructor's package (`pip install -e
 ".[course,test]"`): it has the `autograder` command and both packages. The student wheel is
 built from a staging folder with a minimal pyproject.toml generated here, so it can only
-contain what is copied in: the `considerations` package, a copy of data/ (without the
-rows of the instructor-only tables listed in INSTRUCTOR_ONLY) as considerations/_data, course.toml as
+contain what is copied in: the `considerations` package, the student copy of data/ as
+considerations/_data (made by considerations.student_data.write_student_data: without the
+columns graded questions ask students to read from the articles, and without the rows of the
+instructor-only tables listed in INSTRUCTOR_ONLY), course.toml as
 considerations/_course.toml, and considerations/README.md as its description. It keeps the
 project's name, version and runtime dependencies, so the file is
 pakistan_taliban_recognition-<version>-py3-none-any.whl.
@@ -23,8 +25,12 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# What students get of data/ is declared once, in considerations/student_data.py (columns and rows left out).
+from considerations.student_data import HEADER_ONLY, write_student_data  # noqa: E402
+
 # Tables in data/ whose rows are answers to graded questions (the grader merges them into its keys).
-INSTRUCTOR_ONLY = {"answer_alternatives.csv"}
+INSTRUCTOR_ONLY = set(HEADER_ONLY)
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
 
 
@@ -63,14 +69,8 @@ def stage(dest: Path) -> Path:
     shutil.copy(ROOT / "considerations" / "README.md", dest / "README.md")
     package = dest / "considerations"
     shutil.copytree(ROOT / "considerations", package, ignore=IGNORE)
-    shutil.copytree(ROOT / "data", package / "_data",
-                    ignore=shutil.ignore_patterns(*INSTRUCTOR_ONLY, "__pycache__", ".DS_Store"))
-    for name in INSTRUCTOR_ONLY:
-        # The library's schema expects the table, so it ships with its header and no rows.
-        source = ROOT / "data" / name
-        if source.is_file():
-            with source.open(encoding="utf-8") as handle:
-                (package / "_data" / name).write_text(handle.readline(), encoding="utf-8")
+    # The student copy of data/: without the interpretive columns questions grade, the answer tables' rows.
+    write_student_data(package / "_data", ROOT / "data")
     shutil.copy(ROOT / "course.toml", package / "_course.toml")
     return dest
 
