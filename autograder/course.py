@@ -91,9 +91,19 @@ class Course:
             raise ValueError(f"unknown assignment {assignment!r}; assignments in {self.root / 'source'}: {known}")
 
     def instructor_notebooks(self, assignment: str) -> list[InstructorNotebook]:
+        """The assignment's source notebooks, parsed once per batch (every step of every submission asks
+        for them) and again only when a file changes."""
         self.check_assignment(assignment)
+        paths = sorted((self.root / "source" / assignment).glob("*.ipynb"))
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        cache = self.__dict__.setdefault("_notebooks", {})
+        if cache.get(assignment, (None,))[0] != stamp:
+            cache[assignment] = (stamp, self._read_instructor_notebooks(assignment, paths))
+        return list(cache[assignment][1])
+
+    def _read_instructor_notebooks(self, assignment: str, paths) -> list[InstructorNotebook]:
         notebooks = []
-        for path in sorted((self.root / "source" / assignment).glob("*.ipynb")):
+        for path in paths:
             raw = json.loads(path.read_text(encoding="utf-8"))
             cells = []
             for i, cell in enumerate(raw["cells"]):

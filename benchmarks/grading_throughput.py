@@ -1,13 +1,17 @@
-"""Benchmark: plain `nbgrader autograde` vs `autograder grade` on identical batches.
+"""Benchmark: plain `nbgrader autograde` vs `autograder grade`, and the autograder's curve.
 
-    .venv/bin/python benchmarks/grading_throughput.py [--submissions 40] [--rounds 3] [--workers 2]
+    .venv/bin/python benchmarks/grading_throughput.py [--compare 40] [--rounds 3] [--scale 400,4000]
+                                                      [--dask 400] [--workers 2] [--out benchmarks/results.md]
 
-Builds N submissions spread over the assignments (correct, partly right and blank
-copies of each notebook), makes two identical course folders, and in each round
-times nbgrader's autograde on one and the autograder on the other (interleaved, so
-machine noise hits both alike). Prints the median seconds per batch, submissions per
-second, the throughput ratio and the peak memory of a single worker process.
-Also times a re-run of the autograder with nothing changed (incremental grading).
+1. compare: N submissions spread over the assignments (correct, partly right and blank copies),
+   two identical course folders per round; plain nbgrader and the autograder run on them in turn
+   (interleaved, so machine noise hits both alike); medians and the throughput ratio.
+2. scale: the autograder alone on each size (time per submission, peak RSS of the coordinator and
+   of the largest worker process: both should stay flat as the batch grows), then a re-run of the
+   largest with nothing changed.
+3. dask: the same batch on a loopback Dask LocalCluster with 2 worker processes, against the local pool.
+
+Prints one table and writes it (Markdown) to --out. Any stage can be skipped with 0 / "".
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -28,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.helpers.grading import build_course, release_notebook, solution_notebook, wrong_answers_notebook  # noqa: E402
+
+BIN = Path(sys.executable).parent
 
 
 def _tree_rss(root_pid: int) -> dict[int, int]:
@@ -53,19 +60,22 @@ def _tree_rss(root_pid: int) -> dict[int, int]:
     return out
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Run a command; return seconds, the peak RSS of any single process under it but the
-    command itself (a worker: a kernel, or a sandbox), and the tail of its output."""
-    peak = [0]
+def timed(cmd: list[str], cwd: Path, extra_pids=()) -> tuple[float, int, int, str]:
+    """Run a command; return seconds, the peak RSS of the command itself (the coordinator), the peak
+    RSS of any single process under it or under `extra_pids` (a worker: a kernel, a sandbox, a Dask
+    worker), and the tail of its output."""
+    peak_self, peak_worker = [0], [0]
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             tree = _tree_rss(proc.pid)
-            tree.pop(proc.pid, None)
+            peak_self[0] = max(peak_self[0], tree.pop(proc.pid, 0))
+            for pid in extra_pids:
+                tree.update(_tree_rss(pid))
             if tree:
-                peak[0] = max(peak[0], max(tree.values()))
+                peak_worker[0] = max(peak_worker[0], max(tree.values()))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -77,75 +87,152 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-3000:]}")
-    return seconds, peak[0], output[-500:]
+    return seconds, peak_self[0], peak_worker[0], output[-600:]
 
 
 def make_batch(course: Path, n: int) -> int:
-    """n submissions spread over the assignments; returns how many were written."""
+    """n submissions spread over the assignments (each notebook variant built once, then copied)."""
     assignments = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
     makers = [solution_notebook, wrong_answers_notebook, release_notebook]
+    texts: dict[tuple[str, int, str], str] = {}
     for i in range(n):
         assignment = assignments[i % len(assignments)]
-        student = f"student{i:04d}"
-        folder = course / "submitted" / student / assignment
+        variant = (i // len(assignments)) % len(makers)
+        folder = course / "submitted" / f"student{i:05d}" / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for source in sorted((course / "source" / assignment).glob("*.ipynb")):
-            nb = makers[(i // len(assignments)) % len(makers)](source, assignment)
-            (folder / source.name).write_text(json.dumps(nb), encoding="utf-8")
+            key = (assignment, variant, source.name)
+            if key not in texts:
+                texts[key] = json.dumps(makers[variant](source, assignment))
+            (folder / source.name).write_text(texts[key], encoding="utf-8")
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     return n
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--submissions", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-
-    bin_dir = Path(sys.executable).parent
-    work = Path(tempfile.mkdtemp(prefix="grading-bench-"))
-    template = work / "template"
+def template_course(work: Path, n: int) -> tuple[Path, list[str]]:
+    template = work / f"template-{n}"
     build_course(template)
-    make_batch(template, args.submissions)
-    assignments = sorted(p.name for p in (template / "source").iterdir() if p.is_dir())
-    # record the assignments in the template's gradebook once, for both tools
-    subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", "*", "--force", "--log-level=ERROR"],
-                   cwd=template, check=True, capture_output=True)
-    print(f"{args.submissions} submissions over {len(assignments)} assignments; {args.rounds} rounds; "
-          f"{args.workers} autograder workers; {os.cpu_count()} cores", flush=True)
+    make_batch(template, n)
+    # Record the assignments in the gradebook once, for both tools.
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", "*", "--force", "--log-level=ERROR"],
+                   cwd=template, check=True, capture_output=True, env=_env())
+    return template, sorted(p.name for p in (template / "source").iterdir() if p.is_dir())
 
-    plain, ours, plain_mem, ours_mem, rerun = [], [], [], [], []
-    for round_no in range(1, args.rounds + 1):
+
+def _env() -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def autograder_cmd(course: Path, assignments: list[str], workers: int, *extra: str) -> list[str]:
+    return [str(BIN / "autograder"), "grade", *assignments, "--course", str(course), "--workers", str(workers),
+            "--quiet", *extra]
+
+
+Row = tuple[str, int, float, float, float, float]  # what, n, seconds, per submission, coordinator MB, worker MB
+
+
+def compare(work: Path, n: int, rounds: int, workers: int, rows: list[Row], notes: list[str]) -> None:
+    template, assignments = template_course(work, n)
+    plain, ours, mem = [], [], {"nbgrader": [0, 0], "autograder": [0, 0]}
+    for round_no in range(1, rounds + 1):
         for tool in ("nbgrader", "autograder") if round_no % 2 else ("autograder", "nbgrader"):
             course = work / f"{tool}-{round_no}"
             shutil.copytree(template, course)
             # One invocation per tool for the whole batch: each pays its start-up once.
             if tool == "nbgrader":
-                cmd = [str(bin_dir / "nbgrader"), "autograde", "*", "--force", "--log-level=ERROR",
+                cmd = [str(BIN / "nbgrader"), "autograde", "*", "--force", "--log-level=ERROR",
                        "--ExecutePreprocessor.timeout=60"]
             else:
-                cmd = [str(bin_dir / "autograder"), "grade", *assignments, "--course", str(course),
-                       "--workers", str(args.workers), "--quiet"]
-            seconds, mem, _ = timed(cmd, course)
+                cmd = autograder_cmd(course, assignments, workers)
+            seconds, coord, worker, _ = timed(cmd, course)
             (plain if tool == "nbgrader" else ours).append(seconds)
-            (plain_mem if tool == "nbgrader" else ours_mem).append(mem)
-            print(f"round {round_no}: {tool:10s} {seconds:7.2f} s  ({args.submissions / seconds:6.1f} submissions/s)", flush=True)
-            if tool == "autograder":
-                again, _, _ = timed([str(bin_dir / "autograder"), "grade", *assignments, "--course", str(course),
-                                     "--quiet"], course)
-                rerun.append(again)
+            mem[tool] = [max(mem[tool][0], coord), max(mem[tool][1], worker)]
+            print(f"  round {round_no}: {tool:10s} {seconds:7.2f} s", flush=True)
             shutil.rmtree(course)
-
     p, o = statistics.median(plain), statistics.median(ours)
-    print("\nmedians over rounds")
-    print(f"  plain nbgrader autograde : {p:7.2f} s  {args.submissions / p:7.1f} submissions/s  "
-          f"peak worker RSS {max(plain_mem) / 1e6:6.0f} MB")
-    print(f"  autograder grade         : {o:7.2f} s  {args.submissions / o:7.1f} submissions/s  "
-          f"peak worker RSS {max(ours_mem) / 1e6:6.0f} MB")
-    print(f"  throughput ratio         : {p / o:7.1f}x")
-    print(f"  autograder re-run, nothing changed: {statistics.median(rerun):.2f} s")
-    shutil.rmtree(work, ignore_errors=True)
+    rows.append((f"plain nbgrader autograde (median of {rounds})", n, p, p / n, mem["nbgrader"][0] / 1e6,
+                 mem["nbgrader"][1] / 1e6))
+    rows.append((f"autograder grade (median of {rounds})", n, o, o / n, mem["autograder"][0] / 1e6,
+                 mem["autograder"][1] / 1e6))
+    notes.append(f"throughput ratio on {n} submissions: **{p / o:.1f}x** (nbgrader {p:.1f} s, autograder {o:.1f} s)")
+    shutil.rmtree(template, ignore_errors=True)
+
+
+def scale(work: Path, sizes: list[int], workers: int, rows: list[Row], notes: list[str]) -> None:
+    for n in sizes:
+        course, assignments = template_course(work, n)
+        seconds, coord, worker, _ = timed(autograder_cmd(course, assignments, workers), course)
+        rows.append(("autograder grade", n, seconds, seconds / n, coord / 1e6, worker / 1e6))
+        print(f"  {n}: {seconds:.1f} s", flush=True)
+        if n == max(sizes):
+            again, coord, worker, _ = timed(autograder_cmd(course, assignments, workers), course)
+            rows.append(("autograder re-run, nothing changed", n, again, again / n, coord / 1e6, worker / 1e6))
+            print(f"  {n} again: {again:.1f} s", flush=True)
+        shutil.rmtree(course, ignore_errors=True)
+
+
+def dask(work: Path, n: int, workers: int, rows: list[Row], notes: list[str]) -> None:
+    from dask.distributed import Client, LocalCluster
+
+    course, assignments = template_course(work, n)
+    local = work / "dask-local"
+    shutil.copytree(course, local)
+    seconds_local, coord, worker, _ = timed(autograder_cmd(local, assignments, workers), local)
+    rows.append(("autograder grade, local pool", n, seconds_local, seconds_local / n, coord / 1e6, worker / 1e6))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        seconds, coord, worker, _ = timed(autograder_cmd(course, assignments, workers, "--scheduler",
+                                                         cluster.scheduler_address), course, extra_pids=pids)
+    rows.append(("autograder grade, Dask LocalCluster (2 workers)", n, seconds, seconds / n, coord / 1e6, worker / 1e6))
+    notes.append(f"Dask overhead on {n}: {seconds / seconds_local:.2f}x the local pool")
+    shutil.rmtree(course, ignore_errors=True)
+    shutil.rmtree(local, ignore_errors=True)
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| run | submissions | seconds | s per submission | coordinator peak RSS (MB) | worker peak RSS (MB) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for what, n, seconds, per, coord, worker in rows:
+        lines.append(f"| {what} | {n:,} | {seconds:.1f} | {per:.3f} | {coord:.0f} | {worker:.0f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--compare", type=int, default=40, help="submissions for nbgrader vs autograder (0: skip)")
+    parser.add_argument("--submissions", type=int, dest="compare", help=argparse.SUPPRESS)  # the old name
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scale", default="400,4000", help="comma-separated batch sizes for the autograder alone")
+    parser.add_argument("--dask", type=int, default=400, help="submissions on a loopback Dask cluster (0: skip)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="grading-bench-"))
+    rows: list[Row] = []
+    notes: list[str] = []
+    started = time.monotonic()
+    try:
+        if args.compare:
+            print(f"compare: {args.compare} submissions, {args.rounds} rounds", flush=True)
+            compare(work, args.compare, args.rounds, args.workers, rows, notes)
+        sizes = [int(s) for s in args.scale.split(",") if s.strip()]
+        if sizes:
+            print(f"scale: {sizes}", flush=True)
+            scale(work, sizes, args.workers, rows, notes)
+        if args.dask:
+            print(f"dask: {args.dask}", flush=True)
+            dask(work, args.dask, args.workers, rows, notes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        text = (f"# Grading benchmark\n\n{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+                f"{args.workers} autograder workers, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                f"{time.monotonic() - started:.0f} s in all\n\n{table(rows)}\n\n"
+                + "".join(f"- {note}\n" for note in notes))
+        print("\n" + text)
+        if rows:
+            Path(args.out).write_text(text, encoding="utf-8")
     return 0
 
 
