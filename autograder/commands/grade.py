@@ -94,11 +94,35 @@ def run(args) -> int:
     else:
         mode = "unsafe" if args.unsafe_no_sandbox else "cold" if args.cold else "warm"
         executor = LocalExecutor(args.workers, limits, mode)
-        executor.start()  # the sandboxes import Python and the library while this process loads the keys
+        if args.force or _anything_new(course, args.assignment, args.student):
+            # The sandboxes import Python and the library while this process loads the keys and the
+            # gradebook. When every result looks current they start only if a submission needs them
+            # (a no-change re-run would otherwise spend 2 cores' start-up on sandboxes it never uses).
+            executor.start()
     try:
         return _grade(args, course, limits, executor)
     finally:
         executor.close()
+
+
+def _anything_new(course, assignments, students) -> bool:
+    """A cheap guess (file times only) that some submission has no result or changed since it."""
+    import os
+
+    from autograder.results import RESULT_FILE
+
+    for assignment in assignments:
+        for folder in course.submission_folders(assignment):
+            if folder.problem or (students and folder.student not in students):
+                continue
+            try:
+                graded = os.stat(course.autograded_dir(folder.student, assignment) / RESULT_FILE).st_mtime_ns
+                with os.scandir(course.submission_dir(folder.student, assignment)) as entries:
+                    if any(e.stat(follow_symlinks=False).st_mtime_ns > graded for e in entries):
+                        return True
+            except OSError:
+                return True
+    return False
 
 
 def _light_nbgrader() -> None:
