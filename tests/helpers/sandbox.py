@@ -32,13 +32,24 @@ def attack(name: str, **values) -> str:
 
 def host_state() -> dict:
     """What a sandbox must not leave behind on the host: IPC objects, job cgroups, kernel keys."""
-    state = {}
-    for name in ("shm", "sem", "msg"):
-        state[name] = Path(f"/proc/sysvipc/{name}").read_text().splitlines()[1:]
+    state = {name: sandbox_ipc(name) for name in ("shm", "sem", "msg")}
     state["job_cgroups"] = sorted(str(job) for parent in cgroups.run_parents().values() for job in parent.iterdir()
                                   if job.is_dir())
     state["sandbox_uid_keys"] = sandbox_uid_keys()
     return state
+
+
+def _sandbox_uids() -> range:
+    """The uids a sandbox's code runs as on the host: the leased range as root, else the grader's own."""
+    return range(UID_BASE, UID_BASE + UID_COUNT) if os.geteuid() == 0 else range(os.geteuid(), os.geteuid() + 1)
+
+
+def sandbox_ipc(kind: str) -> list[str]:
+    """The host's SysV IPC objects owned by a sandbox uid (others', e.g. a browser's, are not ours to judge)."""
+    lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+    header = lines[0].split()
+    uids = _sandbox_uids()
+    return sorted(line for line in lines[1:] if int(line.split()[header.index("uid")]) in uids)
 
 
 def sandbox_uid_keys() -> list[str]:
