@@ -165,6 +165,7 @@ class DaskExecutor:
         self.pending: dict = {}
         self.completed = None
         self.batch = None
+        self.submitted = 0
 
     def start(self) -> None:
         import uuid
@@ -177,10 +178,11 @@ class DaskExecutor:
         self.batch = uuid.uuid4().hex[:8]
 
     def submit(self, token, jobs) -> None:
-        if self.client is None:
+        if self.completed is None:
             self.start()
         future = self.client.submit(run_jobs_on_worker, [asdict(j) for j in jobs], asdict(self.limits), self.unsafe,
-                                    key=f"autograde-{self.batch}-{len(self.pending)}-{id(jobs)}", pure=False, retries=2)
+                                    key=f"autograde-{self.batch}-{self.submitted}", pure=False, retries=2)
+        self.submitted += 1  # a unique key per task: a reused key would get another task's result
         self.pending[future] = (token, jobs)
         self.completed.add(future)
 

@@ -386,3 +386,31 @@ def test_a_real_partial_run_keeps_earlier_answers_and_names_the_cell(course, key
     by_qid = {q["qid"]: q for q in notebook["questions"]}
     assert all(by_qid[q.qid]["score"] == q.points for q in AUTO[:4])
     assert by_qid[looping]["score"] == 0 and f"{looping}_answer" in " ".join(question_messages(by_qid[looping]))
+
+
+def test_on_dask_a_task_that_fails_everywhere_is_recorded_and_the_batch_goes_on(course, keys, monkeypatch):
+    """With --scheduler, an exception in a task used to abort the whole batch."""
+    from dask.distributed import Client, LocalCluster
+
+    from autograder import executors
+
+    real = executors.run_jobs_on_worker
+
+    def flaky(jobs, limits, unsafe_no_sandbox=False):
+        if any("BOOM" in cell for job in jobs for cell in job["cells"]):
+            raise RuntimeError("worker exploded")
+        return [None if job["failure"] else {"ok": True, "answers": {}} for job in jobs]
+    monkeypatch.setattr(executors, "run_jobs_on_worker", flaky)
+    bad = release_notebook(src(course))
+    bad["cells"].insert(1, {"cell_type": "code", "metadata": {}, "source": "BOOM = 1"})
+    write_submission(course.root, "bad", ASSIGNMENT, {ASSIGNMENT: bad})
+    write_submission(course.root, "good", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        executor = executors.DaskExecutor(None, Limits(), client=client)
+        summary = Batch(course, keys, Limits(), executor).run(tasks_for(course, [ASSIGNMENT]))
+    assert real is not flaky
+    bad_result = stored(course, "bad")
+    assert bad_result["status"] == "failed" and "worker exploded" in reasons(bad_result)
+    assert stored(course, "good")["status"] == "graded"
+    assert summary.count(status="failed") == 1 and summary.count(status="graded") == 1
