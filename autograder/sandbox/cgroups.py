@@ -177,9 +177,10 @@ class SandboxCgroup:
         """`cmd`, started inside these cgroups (a shell writes its own pid, then execs it)."""
         if not self.paths:
             return cmd
-        procs = " ".join(str(p / "cgroup.procs") for p in self.paths.values())
-        script = f'for f in {procs}; do echo $$ > "$f" || exit 125; done; exec "$@"'
-        return ["/bin/sh", "-c", script, "autograder-cgroup", *cmd]
+        procs = [str(p / "cgroup.procs") for p in self.paths.values()]
+        # The files come as arguments (never spliced into the script), then the command after them.
+        script = f'for f in "$@"; do [ $# -gt {len(cmd)} ] || break; echo $$ > "$1" || exit 125; shift; done; exec "$@"'
+        return ["/bin/sh", "-c", script, "autograder-cgroup", *procs, *cmd]
 
     def add(self, pid: int) -> bool:
         """Move a running process (by host pid) into these cgroups; its children will start here."""
