@@ -59,7 +59,9 @@ class AccessibleFigure:
             '<figure class="cw-plot" style="margin:0.5rem 0 1rem">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
             'style="max-width:100%;height:auto">'
-            f'<figcaption style="font-size:0.9em;color:#4a4f55">{html.escape(self.caption)}</figcaption>'
+            # No colour here: the book's stylesheet gives the caption the theme's muted text colour,
+            # readable in light and dark mode (a fixed dark grey vanished on the dark background).
+            f'<figcaption style="font-size:0.9em">{html.escape(self.caption)}</figcaption>'
             "</figure>"
         )
 

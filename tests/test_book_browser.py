@@ -351,7 +351,7 @@ def test_claims_explorer_filters(browser, site):
         # Each claim id links to its sentence on the article page.
         first = root.locator("li.cw-claim").first
         cid = first.get_attribute("data-claim")
-        href = first.locator("a.cw-claim-id").get_attribute("href")
+        href = first.locator(".cw-meta a.cw-claim-id").get_attribute("href")
         assert href.endswith(f"#{claim_sentences()[cid][0]}"), href
         options.select_option("")
         root.locator('input[data-filter="text"]').fill("brother")
@@ -555,16 +555,22 @@ def test_site_and_widgets_follow_the_system_colour_scheme(browser, site, scheme)
 
 def test_figures_are_readable_in_dark_mode(browser, site):
     """Matplotlib figures keep a light background of their own in dark mode, so their dark text stays readable."""
-    pages = [p for p in toc_pages() if "<img" in (HTML / f"{p}.html").read_text(encoding="utf-8")]
+    pages = [p for p in toc_pages() if 'class="cw-plot"' in (HTML / f"{p}.html").read_text(encoding="utf-8")]
     assert pages
     context, page, log = open_page(browser, f"{site}{pages[0]}.html", color_scheme="dark")
     try:
-        images = page.locator("article img")
-        assert images.count() >= 1
-        for img in images.all():
+        figures = page.locator("article figure.cw-plot")
+        assert figures.count() >= 1
+        for figure in figures.all():
+            img = figure.locator("img")
             assert img.evaluate("e => e.naturalWidth") > 0
-            box = img.evaluate_handle("e => e.closest('figure, .cell_output, p') || e.parentElement")
-            assert box.evaluate(_LUMINANCE) > 0.8 or img.evaluate(_LUMINANCE) > 0.8, "a figure sits on a dark box"
+            # the theme puts images on a light card in dark mode
+            assert img.evaluate(_LUMINANCE) > 0.5, "the white figure has no light card around it in dark mode"
+            caption = figure.locator("figcaption").evaluate(
+                "e => getComputedStyle(e).color.match(/[\\d.]+/g).slice(0, 3).map(Number)"
+            )
+            assert min(caption) > 120, f"the caption is too dark to read on the dark page: rgb{tuple(caption)}"
+        assert not log.problems(), log.problems()
     finally:
         context.close()
 
@@ -574,7 +580,8 @@ def test_figures_are_readable_in_dark_mode(browser, site):
 
 def test_article_page_highlights_the_sentences_of_a_consideration(browser, site):
     source_id = next(iter(load_sources()))
-    rows = [s for s in sentences() if s["source_id"] == source_id]
+    # headings are the page's section titles; the highlighter marks the sentences
+    rows = [s for s in sentences() if s["source_id"] == source_id and s["kind"] == "sentence"]
     counts: dict[str, tuple[int, int]] = {}
     for s in rows:
         for c in s["considerations"]:
@@ -587,17 +594,17 @@ def test_article_page_highlights_the_sentences_of_a_consideration(browser, site)
     context, page, log = open_page(browser, f"{site}{article_page(source_id)}.html")
     try:
         form = page.locator("form.article-highlighter")
-        assert page.locator(".article-sentence.is-on").count() == 0
+        assert page.locator(".article-sentence[id].is-on").count() == 0
         form.locator("select").select_option(wanted)
         on, arguable = counts[wanted]
-        assert page.locator(".article-sentence.is-on").count() == on
-        assert page.locator(".article-sentence.is-arguable").count() == arguable
+        assert page.locator(".article-sentence[id].is-on").count() == on
+        assert page.locator(".article-sentence[id].is-arguable").count() == arguable
         assert f"{on} sentence" in form.locator(".article-highlight-status").inner_text()
-        for sid in page.locator(".article-sentence.is-on").evaluate_all("els => els.map(e => e.id)"):
+        for sid in page.locator(".article-sentence[id].is-on").evaluate_all("els => els.map(e => e.id)"):
             assert wanted in next(s for s in rows if s["sentence_id"] == sid)["considerations"]
         # a link can preselect the consideration
         page.goto(f"{site}{article_page(source_id)}.html?consideration={wanted}", wait_until="networkidle")
-        assert page.locator(".article-sentence.is-on").count() == on
+        assert page.locator(".article-sentence[id].is-on").count() == on
         # each sentence shows the claims resting on it
         claimed = [(sid, cs) for cs_ in [claim_sentences()] for sid, cs in [(v[0], k) for k, v in cs_.items()]]
         sid, cid = next((sid, cid) for sid, cid in claimed if sid.startswith(source_id))

@@ -6,7 +6,7 @@
   function setUp(form) {
     const select = form.querySelector("select");
     const status = form.querySelector(".article-highlight-status");
-    const sentences = Array.from(document.querySelectorAll(".article-sentence[id]"));
+    const sentences = Array.from(document.querySelectorAll(".article-sentence[id]")); // not the legend's samples
     function show() {
       const wanted = select.value;
       let on = 0;
