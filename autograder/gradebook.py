@@ -129,6 +129,11 @@ class GradebookWriter:
                 if manual_state(q, nb.free_text.get(q["qid"], ""),
                                 0.0 if (outcome.student, nb.name, q["qid"]) in given else None) == "pending"]
 
+    def pending_from(self, student: str, assignment: str, pairs) -> list:
+        """The (notebook, question) pairs still awaiting a hand grade, of those the grader left pending."""
+        given = self.hand_graded(assignment)
+        return [(nb, qid) for nb, qid in pairs if (student, nb, qid) not in given]
+
     # -- writing ----------------------------------------------------------------------------------
     def record(self, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
         """Stage one outcome; commits when the batch is full. On an error the transaction is rolled

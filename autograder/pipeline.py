@@ -28,7 +28,7 @@ from autograder.grading import (
     score_records,
     to_record,
 )
-from autograder.results import remove_stored, store
+from autograder.results import SUMMARY_NOTES, load_stored, outcome_from_stored, remove_stored, store
 from autograder.submission import BadSubmission
 
 
@@ -104,9 +104,6 @@ class Summary:
         if pending:
             out.append("  manual grading needed (formgrader): " + ", ".join(terminal_safe(s, 80) for s in pending))
         return out
-
-
-_SUMMARY_NOTES = ("graded '", "not graded (unexpected name)")  # notes an instructor must see in the summary
 
 
 class Batch:
@@ -187,6 +184,9 @@ class Batch:
                 retry: bool = True) -> None:
         """Store the result file (the source of truth), the notebooks as graded and the gradebook."""
         unchanged = outcome.reused == "scores"
+        if outcome.summary is not None:
+            self._record_unchanged(task, outcome)
+            return
         try:
             if not unchanged:  # an unchanged result is on disk already, as are its graded notebooks
                 store(self.course, outcome, records, run_fp, score_fp)
@@ -210,9 +210,33 @@ class Batch:
         self._finished(Finished(
             task.student, task.assignment, outcome.status, outcome.reused, outcome.failures, outcome.all_flags,
             bool(pending),
-            [n for nb in outcome.notebooks for n in nb.notes if n.startswith(_SUMMARY_NOTES)],
+            [n for nb in outcome.notebooks for n in nb.notes if n.startswith(SUMMARY_NOTES)],
         ))
         self._progress_line(task, outcome)
+
+    def _record_unchanged(self, task: Task, outcome: SubmissionOutcome) -> None:
+        """An unchanged result known from its summary file: re-sync the gradebook only if it does not
+        hold this result yet (then the result itself is read)."""
+        summary = outcome.summary
+        try:
+            if self.writer is not None and not self.writer.in_sync(outcome):
+                stored = load_stored(self.course, task.assignment, task.student)
+                if stored is None:
+                    raise ValueError("the stored result cannot be read")
+                full = outcome_from_stored(stored)
+                full.reused = "scores"
+                self.writer.record(full)
+            pairs = [tuple(p) for p in summary.get("pending") or []]
+            pending = (self.writer.pending_from(task.student, task.assignment, pairs) if self.writer is not None
+                       else pairs)
+        except Exception as error:  # noqa: BLE001 (recorded as this submission's failure)
+            self._fail(task, _describe(error, "re-recording its unchanged result"))
+            return
+        self._finished(Finished(task.student, task.assignment, str(summary.get("status")), "scores",
+                                list(summary.get("failures") or []), list(summary.get("flags") or []), bool(pending),
+                                list(summary.get("notes") or [])))
+        if self.progress is not None:
+            self.progress.step(f"{terminal_safe(task.student, 40)}: unchanged")
 
     # -- reporting -------------------------------------------------------------------------------
     def _finished(self, item: Finished) -> None:

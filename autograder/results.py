@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass, field, fields
 
 RESULT_FILE = "autograder.json"
+SUMMARY_FILE = ".summary.json"  # the fingerprints and the summary line of the result next to it
+SUMMARY_NOTES = ("graded '", "not graded (unexpected name)")  # notes an instructor must see in the summary
 FORMAT_VERSION = 1
 
 
@@ -67,6 +69,7 @@ class SubmissionOutcome:
     invalid: bool = False  # the folder is not a gradable submission (bad student id, ...)
     flags: list[str] = field(default_factory=list)
     result_id: str = ""  # a fresh id per stored result: the gradebook's marker says which one it holds
+    summary: dict | None = None  # set when an unchanged result was taken from its summary file alone
 
     @property
     def status(self) -> str:
@@ -182,9 +185,31 @@ def store(course, outcome: SubmissionOutcome, records: list[RunRecord], run_fp: 
     if outcome.reused != "scores" or not outcome.result_id:
         outcome.result_id = uuid.uuid4().hex
     text = json.dumps(to_payload(outcome, records, run_fp, score_fp), ensure_ascii=False)
-    tmp = folder / f"{RESULT_FILE}.{os.getpid()}.tmp"
+    (folder / SUMMARY_FILE).unlink(missing_ok=True)  # never a summary of another result than the one on disk
+    _atomic_write(folder / RESULT_FILE, text)  # an interrupted run never leaves half a result
+    summary = {"result_id": outcome.result_id, "run_fingerprint": run_fp, "scoring_fingerprint": score_fp,
+               "status": outcome.status, "failed_run": any(r.failure for r in records) or not records,
+               "failures": outcome.failures, "flags": outcome.all_flags,
+               "notes": [n for nb in outcome.notebooks for n in nb.notes if n.startswith(SUMMARY_NOTES)],
+               "pending": [[nb.name, q["qid"]] for nb in outcome.notebooks for q in nb.questions
+                           if manual_state(q, nb.free_text.get(q.get("qid"), "")) == "pending"]}
+    _atomic_write(folder / SUMMARY_FILE, json.dumps(summary, ensure_ascii=False))
+
+
+def _atomic_write(path, text: str) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
-    tmp.replace(folder / RESULT_FILE)  # atomic: an interrupted run never leaves half a result
+    tmp.replace(path)
+
+
+def load_summary(course, student: str, assignment: str) -> dict | None:
+    """The small summary stored next to a result (what an unchanged re-run needs, without parsing
+    the result itself), or None."""
+    try:
+        data = json.loads((course.autograded_dir(student, assignment) / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def remove_stored(course, student: str, assignment: str) -> None:

@@ -414,3 +414,20 @@ def test_on_dask_a_task_that_fails_everywhere_is_recorded_and_the_batch_goes_on(
     assert bad_result["status"] == "failed" and "worker exploded" in reasons(bad_result)
     assert stored(course, "good")["status"] == "graded"
     assert summary.count(status="failed") == 1 and summary.count(status="graded") == 1
+
+
+def test_an_unchanged_rerun_reads_only_the_summary_files(course, keys, monkeypatch):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the full result was parsed")
+    monkeypatch.setattr(grading, "load_stored", forbidden)
+    monkeypatch.setattr(pipeline, "load_stored", forbidden)
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    assert summary.count(reused="scores") == 1 and summary.count(status="graded") == 1
+    # Without its summary file a result is still reused, from the result itself.
+    monkeypatch.undo()
+    (course.autograded_dir("ada", ASSIGNMENT) / results.SUMMARY_FILE).unlink()
+    executor = FakeExecutor(lambda s: right_answers(keys))
+    assert grade(course, keys, executor).count(reused="scores") == 1 and executor.runs == 0
