@@ -67,6 +67,7 @@ class Finished:
     flags: list[str]
     pending_manual: bool
     notes: list[str] = field(default_factory=list)
+    ran: bool = False  # a notebook of it ran in a sandbox during this batch
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Summary:
         graded, failed = self.count(status="graded"), self.count(status="failed")
         invalid, errors = self.count(status="invalid"), self.count(status="error")
         unchanged, rescored = self.count(reused="scores"), self.count(reused="answers")
-        ran = n - unchanged - rescored - invalid - errors
+        ran = self.count(ran=True)
         pending = sorted(f.student for f in self.finished if f.pending_manual)
         out = [f"\n{n} submission(s) in {self.seconds:.1f} s ({self.seconds / max(n, 1):.2f} s each): "
                f"{graded} graded, {failed} failed, {invalid} invalid, {errors} grader errors; "
@@ -117,6 +118,7 @@ class Batch:
         self.label_with_assignment = label_with_assignment
         self.write_notebooks = write_notebooks
         self.summary = Summary()
+        self._ran: set[tuple[str, str]] = set()  # submissions between their run and their record
 
     # -- the loop --------------------------------------------------------------------------------
     def run(self, tasks: Iterable[Task]) -> Summary:
@@ -167,6 +169,8 @@ class Batch:
             self._fail(task, _describe(error, "preparing it"))
 
     def _finish_run(self, task, jobs, runs, run_fp, score_fp, began) -> None:
+        if any(run is not None for run in runs):
+            self._ran.add((task.student, task.assignment))
         try:
             records = [to_record(job, run) for job, run in zip(jobs, runs, strict=True)]
             with budget(self.scoring_budget):
@@ -240,6 +244,8 @@ class Batch:
 
     # -- reporting -------------------------------------------------------------------------------
     def _finished(self, item: Finished) -> None:
+        item.ran = (item.student, item.assignment) in self._ran
+        self._ran.discard((item.student, item.assignment))
         self.summary.finished.append(item)
         if item.status == "error" and self.progress is not None:
             self.progress.step(f"{terminal_safe(item.student, 40)}: ERROR {terminal_safe(item.failures[0], 80)}")

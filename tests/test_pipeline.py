@@ -431,3 +431,11 @@ def test_an_unchanged_rerun_reads_only_the_summary_files(course, keys, monkeypat
     (course.autograded_dir("ada", ASSIGNMENT) / results.SUMMARY_FILE).unlink()
     executor = FakeExecutor(lambda s: right_answers(keys))
     assert grade(course, keys, executor).count(reused="scores") == 1 and executor.runs == 0
+
+
+def test_the_summary_counts_only_what_ran(course, keys):
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
+    write_submission(course.root, "bad", ASSIGNMENT, {ASSIGNMENT: "not json"})
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    assert "1 run in the sandbox" in summary.lines()[0]
+    assert "0 run in the sandbox" in grade(course, keys, FakeExecutor(lambda s: right_answers(keys))).lines()[0]
