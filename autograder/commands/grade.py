@@ -143,6 +143,14 @@ def _light_nbgrader() -> None:
     stub.__path__ = list(spec.submodule_search_locations)
     stub.__spec__, stub.__file__ = spec, spec.origin
     sys.modules["nbgrader"] = stub
+    if "setuptools" not in sys.modules:
+        # nbgrader.utils imports setuptools (0.2-0.8 s) for the archive helpers of `nbgrader zip_collect`.
+        archive = types.ModuleType("setuptools.archive_util")
+
+        def unavailable(*args, **kwargs):
+            raise RuntimeError("archive unpacking is not available in `autograder grade`")
+        archive.unpack_archive = archive.unpack_tarfile = archive.unpack_zipfile = unavailable
+        sys.modules.setdefault("setuptools.archive_util", archive)
 
 
 def _grade(args, course, limits, executor) -> int:
