@@ -71,7 +71,8 @@ _SHARED = ("russian_recognition", "counterterrorism_ttp", "economy", "india", "r
 ASSIGNMENTS: dict[str, list[Question]] = {
     "reading_the_sources": [
         Classification(
-            "q1_coverage", 3, "the_sources",
+            # Which article covers what is public (the book's annotated articles show it): a warm-up worth little.
+            "q1_coverage", 1, "the_sources",
             "Which article discusses each consideration: the IESS analysis, the commentary, or both?",
             items=("bilateral_thaw", "durand_line", "china", "india", "refugees", "brotherhood_2021"),
             labels=(IESS, COMMENTARY, "both"),
@@ -84,7 +85,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Number(
             "q3_anonymous_count", 2, "the_sources",
-            "With pandas: on how many considerations do the commentary's anonymous officials speak?",
+            "With pandas, from your answer to question 2: how many of the passages rest on voices a reader cannot identify?",
         ),
         MultipleChoice(
             "q4_official_line", 2, "comparing_the_articles",
@@ -153,15 +154,15 @@ ASSIGNMENTS: dict[str, list[Question]] = {
                 "ttp_formed",
             ),
         ),
-        Classification(
+        Evidence(
             "q4_period_policies", 3, "counterterrorism",
-            "Match each of the four policy periods with Pakistan's approach to the Afghan Taliban and the TTP.",
-            items=("taliban_first_regime_falls", "second_period_begins", "imran_khan_falls", "fourth_period_begins"),
-            labels=("separate", "link_and_ask_for_help", "link_and_pressure_both"),
+            "Quote the IESS analysis on Pakistan's approach in the second, third and fourth periods of its Taliban–TTP policy.",
+            consideration_id="counterterrorism_ttp", source_id=IESS, min_quotes=3,
         ),
-        Number(
+        Evidence(
             "q5_ttp_balance", 2, "counterterrorism",
-            "With pandas: among the IESS analysis's counterterrorism claims that push one way, what share pushes toward recognition?",
+            "Quote the IESS analysis on how much the TTP weighs, and on why it need not block recognition.",
+            consideration_id="counterterrorism_ttp", source_id=IESS, min_quotes=2,
         ),
         MultipleChoice(
             "q6_border_measures", 2, "durand_line",
@@ -223,8 +224,8 @@ ASSIGNMENTS: dict[str, list[Question]] = {
         ),
         Evidence(
             "q6_russia_axis_evidence", 2, "international_order",
-            "Quote each article's analysts on what Russia's recognition is meant to achieve.",
-            consideration_id="russia_axis", source_id=None, min_quotes=2,
+            "Quote the IESS analysis's analysts on the larger effort Russia's recognition belongs to, and on what it means for Afghanistan.",
+            consideration_id="russia_axis", source_id=IESS, min_quotes=2,
         ),
         Evidence(
             "q7_us_constraint_evidence", 3, "international_order",
@@ -232,14 +233,15 @@ ASSIGNMENTS: dict[str, list[Question]] = {
             consideration_id="us_west_imf", source_id=IESS, min_quotes=2,
         ),
         Classification(
-            "q8_disagreement_kinds", 3.5, "comparing_the_articles",
-            "For each consideration in disagreements.csv: do the articles give different directions, the same direction, or is one of them silent?",
+            "q8_disagreement_kinds", 1, "comparing_the_articles",
+            "For each consideration in disagreements.csv: do the articles, as you read them, give different directions, the same direction, or is one of them silent?",
             # russia_axis is left out: the readings a careful reader can defend give every kind.
             items=("russian_recognition", "bilateral_thaw", "counterterrorism_ttp", "economy", "refugees", "us_west_imf"),
             labels=("different_direction", "same_direction", "one_article_silent"),
         ),
         Number(
-            "q9_external_share", 2.5, "international_order",
+            # A computation on the shipped tables: any program does it, so it is worth little.
+            "q9_external_share", 0.5, "international_order",
             "With pandas: what share of the IESS analysis's claims bear on regional or international considerations?",
         ),
         FreeText(
@@ -256,7 +258,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
     ],
     "weighing_the_factors": [
         Weights(
-            "q1_weights", 2, "weighing_it_all",
+            "q1_weights", 0.5, "weighing_it_all",
             "Your own weights: how much should each consideration count in Pakistan's decision (0 to 10)?",
             items=ALL_CONSIDERATIONS,
         ),
@@ -267,35 +269,37 @@ ASSIGNMENTS: dict[str, list[Question]] = {
             rubric=(
                 "1 point: names your two heaviest and two lightest considerations and gives a reason for each.",
                 "1 point: grounds each reason in the articles: a claim id or a short quote for each.",
-                "1 point: says where your weights differ from an article's (the weight column of readings.csv) and why.",
+                "1 point: says where your weights differ from an article's (the weight column of the module's coding) and why.",
                 "1 point: keeps weight (how much a consideration matters) apart from direction (which way it pushes).",
             ),
         ),
+        # The computations run on the module's coding, which the notebook prints: any program does them, so
+        # they are worth little; the points are in reading the articles' conclusions and evidence.
         Number(
-            "q3_iess_net_pressure", 3, "weighing_it_all",
+            "q3_iess_net_pressure", 1, "weighing_it_all",
             "With pandas: the IESS analysis's net pressure toward recognition under the given direction and weight values.",
         ),
         Number(
-            "q4_commentary_net_pressure", 2, "weighing_it_all",
+            "q4_commentary_net_pressure", 0.5, "weighing_it_all",
             "With pandas: the commentary's net pressure toward recognition under the same values.",
         ),
         MultipleChoice(
-            "q5_swing_factor", 2, "comparing_the_articles",
+            "q5_swing_factor", 0.5, "comparing_the_articles",
             "If the IESS analysis took over the commentary's reading of one consideration, which would move its net pressure most?",
             options=_SHARED,
         ),
         MultipleChoice(
-            "q6_model_vs_article", 2, "weighing_it_all",
+            "q6_model_vs_article", 3, "weighing_it_all",
             "What explains the gap between the IESS analysis's net pressure and its own conclusion?",
             options=LETTERS,
         ),
         Classification(
-            "q7_expected_outcomes", 2, "comparing_the_articles",
+            "q7_expected_outcomes", 3, "comparing_the_articles",
             "What outcome does each article expect for Pakistan in the coming months?",
             items=(IESS, COMMENTARY), labels=OUTCOMES,
         ),
         MultipleChoice(
-            "q8_best_supported", 2, "weighing_it_all",
+            "q8_best_supported", 3, "weighing_it_all",
             "Read together, which outcome does the evidence of both articles best support?",
             options=OUTCOMES,
         ),

@@ -381,7 +381,9 @@ class Ordering(Question):
         return problems
 
     def score(self, answer, key):
-        # Partial credit by how far off: Spearman's footrule against the key, scaled to [0, 1].
+        # Partial credit for near misses: Spearman's footrule against the key, counted twice against the worst
+        # case, so that one swap of neighbours still earns most of the points while an order that is no better
+        # than a guess (a random one is on average two thirds of the worst case away) earns none.
         position = {item: i for i, item in enumerate(key.value)}
         distance = sum(abs(i - position[item]) for i, item in enumerate(answer))
         n = len(key.value)
@@ -391,7 +393,7 @@ class Ordering(Question):
             feedback = [FeedbackItem(None, True, "in the right order")]
         else:
             feedback = [FeedbackItem(item, False, f"{item} is out of place") for item in misplaced]
-        return self.points * max(0.0, 1 - distance / worst), feedback
+        return self.points * max(0.0, 1 - 2 * distance / worst), feedback
 
     def examples(self, key):
         return Examples(right=[list(key.value)], wrong=[list(reversed(key.value))],
@@ -470,7 +472,8 @@ class Weights(Question):
 class Evidence(Question):
     """Verbatim quotes of the passages that do what the prompt asks: each part of the question (a stance,
     a voice, a contrast) is one quote. The key lists, per part, the sentences that answer it; a quote
-    fills a part when it lies in one of them, so "a sentence about X" is not enough."""
+    fills a part when it lies in one of them, so "a sentence about X" is not enough. Only as many quotes
+    as there are parts are marked (the first ones), so listing every sentence about X earns nothing more."""
 
     consideration_id: str = ""  # what the passages are about (for feedback)
     source_id: str | None = None  # None: either article
@@ -479,7 +482,7 @@ class Evidence(Question):
 
     def describe_form(self) -> str:
         where = "the article" if self.source_id else "either article"
-        return f"a list of at least {self.min_quotes} quote(s) (strings of 4+ words, verbatim from {where})"
+        return f"a list of {self.min_quotes} quote(s), one per part (strings of 4+ words, verbatim from {where})"
 
     def unscorable(self, answer):
         if type(answer) not in (list, tuple) or not all(_is_plain_str(q) for q in answer):
@@ -492,8 +495,8 @@ class Evidence(Question):
         if type(answer) not in (list, tuple):
             return [f"the answer should be a list of strings; got {_type_name(answer)}"]
         problems = []
-        if len(answer) < self.min_quotes:
-            problems.append(f"give at least {self.min_quotes} quote(s); you gave {len(answer)}")
+        if len(answer) != self.min_quotes:
+            problems.append(f"give {self.min_quotes} quote(s), one per part; you gave {len(answer)}")
         return problems + quote_problems(answer, self.source_id)
 
     def key_problems(self, key):
@@ -518,7 +521,10 @@ class Evidence(Question):
         parts = [set(part) for part in key.value]
         where = "that article" if self.source_id else "the articles"
         feedback, candidates, taken = [], [], []
-        for i, quote in enumerate(answer, start=1):
+        if len(answer) > len(parts):
+            feedback.append(FeedbackItem(None, False, f"only the first {len(parts)} quotes are marked, one per part; "
+                                         f"the other {len(answer) - len(parts)} earn nothing"))
+        for i, quote in enumerate(answer[: len(parts)], start=1):
             label = f"quote {i}"
             try:
                 found = _check_evidence(quote, self.consideration_id, self.source_id)

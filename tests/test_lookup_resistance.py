@@ -1,53 +1,72 @@
 """Points need reading: a program that only looks things up scores under 20% of each assignment.
 
 The lookup program answers every auto-graded question from what students receive and nothing
-else: the data tables shipped in the student wheel (read from the built wheel's file list, so a
-table or column the wheel leaves out is not available to it), the notebooks' prompts and option
-texts, and pandas. It never reads an article's text for meaning. Its strategies are the ones the
-content review found to work: directions and coverage from readings, voices from claims, orders
-from the timeline, quotes from the sentences or claims filed under a consideration, the longest
-multiple-choice option, and every pandas computation the prompt asks for.
+else, and never reads an article's text for meaning:
+
+- the data as the student wheel ships it: the staging folder that packaging/student_wheel.py
+  builds the wheel from (so a column or row the student copy leaves out, see
+  considerations/student_data.py, is not available to it);
+- every library function, on that copy: the loaders, `check_evidence` as an oracle for which
+  sentences bear on a consideration, the factor model's constants;
+- the notebook itself: its setup and helper cells (the tables it prints), the prompts and option
+  texts, and every pandas computation a prompt asks for (the model answer's code, run on the
+  student copy with the program's own earlier answers; when it needs what the copy leaves out it
+  fails, as it would for a student).
+
+Its strategies are the ones the content review found to work: directions and coverage from
+readings and the sentence annotations, voices from claims, orders from the timeline (or years
+written in its event texts), quotes from the sentences filed under a consideration (the first of
+them, spread over the articles), the longest multiple-choice option, and the computations.
+Where nothing can be looked up it gives the question's first label.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from contextlib import contextmanager
+
+import nbformat
 import pandas as pd
 import pytest
-from helpers.answers import ROOT, auto_points, keys
-from helpers.answers import right as right_answer
+from helpers.answers import EXERCISES, ROOT, auto_points, keys
 
+from autograder.keys import load_solutions
 from considerations.assignments import ASSIGNMENTS, OPTION_TEXTS
 from considerations.questions import MISSING
+
+sys.path.insert(0, str(ROOT / "packaging"))
+import student_wheel  # noqa: E402 (a build script, not a package)
 
 LIMIT = 0.20
 
 
-def shipped_data_files() -> list:
-    """The data files the student wheel carries, by its build configuration: the folders that
-    pyproject.toml force-includes into the package, less the wheel's exclude patterns. (Building the
-    wheel here would need the build backend from the network.)"""
-    import fnmatch
-    import tomllib
-
-    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"]["wheel"]
-    excluded = wheel.get("exclude", [])
-    files = []
-    for source, target in wheel.get("force-include", {}).items():
-        if not target.startswith("considerations/_data"):
-            continue
-        origin = ROOT / source
-        for path in [origin] if origin.is_file() else sorted(origin.rglob("*")):
-            relative = path.relative_to(ROOT).as_posix()
-            if path.is_file() and not any(fnmatch.fnmatch(relative, pattern.lstrip("/")) for pattern in excluded):
-                files.append(path)
-    return files
-
-
 @pytest.fixture(scope="module")
-def shipped() -> dict[str, pd.DataFrame]:
-    """The data tables as the student wheel ships them."""
-    tables = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False)
-              for path in shipped_data_files() if path.suffix == ".csv"}
+def student_data(tmp_path_factory):
+    """The data folder of the student wheel, staged exactly as the wheel is built."""
+    for assignment in ASSIGNMENTS:
+        keys(assignment)  # the grader's keys come from the full data, loaded before the bot runs
+    staging = student_wheel.stage(tmp_path_factory.mktemp("student-wheel") / "stage")
+    return staging / "considerations" / "_data"
+
+
+@contextmanager
+def student_copy(folder):
+    """Library calls inside see only the student copy of the data."""
+    before = os.environ.get("CONSIDERATIONS_DATA")
+    os.environ["CONSIDERATIONS_DATA"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["CONSIDERATIONS_DATA"]
+        else:
+            os.environ["CONSIDERATIONS_DATA"] = before
+
+
+def shipped_tables(folder) -> dict[str, pd.DataFrame]:
+    tables = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(folder.glob("*.csv"))}
     assert "claims" in tables and "sources" in tables, "the wheel ships the articles' data"
     return tables
 
@@ -58,138 +77,214 @@ def _col(tables, table, column):
 
 
 def _source_of(q, tables) -> str | None:
-    sources = tables["sources"]["source_id"].tolist()
     text = f"{q.qid} {q.prompt}".lower()
-    for sid in sources:
-        short = sid.split("-")[0]
-        if short in text or ("commentary" in text and "commentary" in sid):
+    for sid in tables["sources"]["source_id"]:
+        if sid.split("-")[0] in text or ("commentary" in text and "commentary" in sid):
             return sid
     return None
 
 
+def _about(tables, cid) -> set[str]:
+    """The articles that have a sentence annotated with the consideration, or a claim filed under it."""
+    sentences = tables["sentences"]
+    annotated = sentences[sentences["considerations"].str.split(";").map(lambda c: cid in c)]
+    claims = tables["claims"]
+    return set(annotated["source_id"]) | set(claims[claims["consideration_id"] == cid]["source_id"])
+
+
 def _direction(tables, cid, sid):
     readings = _col(tables, "readings", "direction")
-    if readings is None:
-        return None
-    row = readings[(readings["consideration_id"] == cid) & (readings["source_id"] == sid)]
-    return "not_discussed" if row.empty else row["direction"].iloc[0]
+    if readings is not None:
+        row = readings[(readings["consideration_id"] == cid) & (readings["source_id"] == sid)]
+        return "not_discussed" if row.empty else row["direction"].iloc[0]
+    readings = tables.get("readings")
+    if readings is not None and "source_id" in readings:
+        read = readings[(readings["consideration_id"] == cid) & (readings["source_id"] == sid)]
+        if read.empty:
+            return "not_discussed"  # no reading of it in that article: the copy still says so
+    return None
 
 
 def lookup_classification(q, tables):
+    from considerations import model
+
     labels = set(q.labels)
     answer = {}
     claims = tables["claims"]
     sources = set(tables["sources"]["source_id"])
+    timeline = tables["timeline"].set_index("event_id")
     for item in q.items:
         guess = None
-        if "voice" in claims.columns and item in set(claims["claim_id"]):
-            guess = claims.set_index("claim_id").at[item, "voice"]
+        if item in set(claims["claim_id"]):
+            if "voice" in claims.columns:
+                guess = claims.set_index("claim_id").at[item, "voice"]
         elif "not_discussed" in labels:
             guess = _direction(tables, item, _source_of(q, tables))
         elif labels & sources:
-            # Coverage: the articles that have a reading of the item, else the articles with claims on it.
-            readings = _col(tables, "readings", "source_id")
-            table = readings if readings is not None else claims
-            read_by = set(table[table["consideration_id"] == item]["source_id"])
+            read_by = _about(tables, item)
             guess = "both" if read_by == sources else (read_by.pop() if len(read_by) == 1 else None)
         elif {"different_direction", "same_direction"} <= labels:
             a, b = (_direction(tables, item, s) for s in sorted(sources))
-            if a and b:
-                guess = ("one_article_silent" if "not_discussed" in (a, b)
-                         else "same_direction" if a == b else "different_direction")
+            if "not_discussed" in (a, b):
+                guess = "one_article_silent"
+            elif a and b:
+                guess = "same_direction" if a == b else "different_direction"
+        elif "separate" in labels and item in timeline.index and timeline.at[item, "policy_period"]:
+            # The factor model's constants ship: which periods separate the Taliban from the TTP.
+            stance = model.POLICY_PERIOD_STANCE.get(int(timeline.at[item, "policy_period"]), "")
+            guess = "separate" if stance.startswith("separ") else next(lab for lab in q.labels if "link" in lab)
         answer[item] = guess if guess in labels else q.labels[0]
     return answer
 
 
 def lookup_evidence(q, tables):
-    """Sentences (or claim quotes) filed under the consideration, first ones first."""
+    """The first sentences that check_evidence says bear on the consideration, one per part, taken in turn
+    from each article the question allows."""
+    from considerations import UnusableQuote, check_evidence
+
+    sentences = tables["sentences"]
+    sources = [q.source_id] if q.source_id else list(tables["sources"]["source_id"])
+    pools = []
+    for sid in sources:
+        texts = [t for t in sentences[sentences["source_id"] == sid]["text"] if len(t.split()) >= 4]
+        pool = []
+        for t in texts:
+            try:
+                if check_evidence(t, consideration=q.consideration_id, source=sid).about:
+                    pool.append(t)
+            except UnusableQuote:  # too few words once quotation marks and dashes are set aside
+                continue
+        pools.append(pool)
     quotes = []
-    sentences = _col(tables, "sentences", "considerations")
-    if sentences is not None:
-        rows = sentences[sentences["considerations"].str.split(";").map(lambda c: q.consideration_id in c)]
-        if q.source_id:
-            rows = rows[rows["source_id"] == q.source_id]
-        quotes += rows["text"].tolist()
-    claims = tables["claims"]
-    if "consideration_id" in claims.columns:
-        rows = claims[claims["consideration_id"] == q.consideration_id]
-        if q.source_id:
-            rows = rows[rows["source_id"] == q.source_id]
-        quotes += rows["quote"].tolist()
-    quotes = [s for s in dict.fromkeys(quotes) if len(s.split()) >= 4]
-    return quotes[: max(q.min_quotes, 3)]
+    while len(quotes) < q.min_quotes and any(pools):
+        for pool in pools:
+            if pool and len(quotes) < q.min_quotes:
+                quotes.append(pool.pop(0))
+    return quotes
+
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def lookup_ordering(q, tables):
-    timeline = _col(tables, "timeline", "sequence")
-    if timeline is None:
-        return sorted(q.items)
-    order = timeline.assign(n=timeline["sequence"].astype(int)).sort_values("n")["event_id"].tolist()
-    return [e for e in order if e in q.items] + [e for e in q.items if e not in order]
+    timeline = tables["timeline"]
+    if "sequence" in timeline.columns:
+        order = timeline.assign(n=timeline["sequence"].astype(int)).sort_values("n")["event_id"].tolist()
+        return [e for e in order if e in q.items] + [e for e in q.items if e not in order]
+    # No order ships: the years the event texts mention, undated last, ties alphabetical.
+    text = timeline.set_index("event_id")
+    year = {}
+    for event in q.items:
+        found = _YEAR.findall(" ".join(str(text.at[event, c]) for c in text.columns if c in ("event", "when_in_article"))) \
+            if event in text.index else []
+        year[event] = min(map(int, found)) if found else 9999
+    return sorted(q.items, key=lambda e: (year[e], e))
 
 
-def lookup_choice(assignment, q):
-    texts = OPTION_TEXTS.get(assignment, {}).get(q.qid)
-    if texts:
-        return max(texts, key=lambda option: len(texts[option]))  # the longest option
-    # Options without wording are ids the prompt asks to compute from the tables: a computation.
-    return right_answer(assignment, q)
+class Notebook:
+    """The assignment's notebook as a student runs it, on the student copy: its setup and helper cells, and
+    the computations its prompts ask for."""
+
+    def __init__(self, assignment):
+        nb = nbformat.read(EXERCISES / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        self.cells = [c for c in nb.cells if c.cell_type == "code"]
+        self.solutions = load_solutions(assignment, EXERCISES)
+        self.namespace: dict = {}
+        self.done = 0
+
+    def run_helpers_before(self, qid):
+        """Run the read-only cells (setup, printed tables) up to the question's answer cell."""
+        for i, cell in enumerate(self.cells[self.done:], start=self.done):
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade_id") == f"{qid}_answer":
+                self.done = i + 1
+                return
+            if meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
+                try:
+                    exec(cell.source, self.namespace)
+                except Exception:  # a helper that needs what the copy leaves out prints nothing
+                    pass
+        self.done = len(self.cells)
+
+    def compute(self, qid):
+        """The pandas computation the prompt asks for (the model answer's code), or MISSING if it cannot run."""
+        code = self.solutions.get(qid)
+        if not code:
+            return MISSING
+        try:
+            exec(code, self.namespace)
+        except Exception:
+            return MISSING
+        return self.namespace.get(qid, MISSING)
 
 
-def lookup_answer(assignment, q, tables):
-    kind = q.kind
-    if kind == "classification":
-        return lookup_classification(q, tables)
-    if kind == "evidence":
-        return lookup_evidence(q, tables)
-    if kind == "ordering":
-        return lookup_ordering(q, tables)
-    if kind == "multiple_choice":
-        return lookup_choice(assignment, q)
-    if kind in ("number", "weights"):
-        # Computations on the shipped tables, and the student's own judgement: a program does these as
-        # well as a reader, so they count as lookup points.
-        return right_answer(assignment, q)
-    return MISSING
+def lookup_answers(assignment, tables) -> dict:
+    notebook = Notebook(assignment)
+    answers = {}
+    for q in ASSIGNMENTS[assignment]:
+        notebook.run_helpers_before(q.qid)
+        if not q.auto_graded:
+            continue
+        kind = q.kind
+        if kind == "classification":
+            answer = lookup_classification(q, tables)
+        elif kind == "evidence":
+            answer = lookup_evidence(q, tables)
+        elif kind == "ordering":
+            answer = lookup_ordering(q, tables)
+        elif kind == "multiple_choice":
+            texts = OPTION_TEXTS.get(assignment, {}).get(q.qid)
+            if texts and not set(q.options) <= set(tables["considerations"]["consideration_id"]):
+                answer = max(texts, key=lambda option: len(texts[option]))  # the longest option
+            else:  # options that are ids the prompt asks to compute from the tables
+                answer = notebook.compute(q.qid)
+                answer = answer if answer in q.options else q.options[0]
+        elif kind == "number":
+            answer = notebook.compute(q.qid)
+        elif kind == "weights":
+            answer = {i: 5 for i in q.items}  # the student's own judgement: any well-formed answer
+        else:
+            answer = MISSING
+        answers[q.qid] = answer
+        notebook.namespace[q.qid] = answer  # later computations may use earlier answers
+    return answers
 
 
-def lookup_score(assignment, tables) -> float:
-    total = 0.0
+def lookup_score(assignment, student_data) -> tuple[float, dict]:
+    with student_copy(student_data):
+        tables = shipped_tables(student_data)
+        answers = lookup_answers(assignment, tables)
+    scores = {}
     for q in ASSIGNMENTS[assignment]:
         if q.auto_graded:
-            total += q.grade(lookup_answer(assignment, q, tables), keys(assignment).get(q.qid)).score
-    return total
+            scores[q.qid] = q.grade(answers.get(q.qid, MISSING), keys(assignment).get(q.qid)).score
+    return sum(scores.values()), scores
 
 
-# Where each assignment stands now: a ratchet, lowered as questions are redesigned, never raised.
-# The goal is LIMIT for every assignment (the strict xfail below turns red once it is reached).
-CEILING = {
-    "reading_the_sources": 0.70,
-    "domestic_considerations": 0.59,
-    "regional_and_international": 0.64,
-    "weighing_the_factors": 0.56,
-}
-
-
-def _share(assignment, shipped, capsys) -> float:
-    score = lookup_score(assignment, shipped)
+def _share(assignment, student_data, capsys) -> float:
+    score, scores = lookup_score(assignment, student_data)
     share = score / auto_points(assignment)
+    earned = ", ".join(f"{qid} {s:g}" for qid, s in scores.items() if s)
     with capsys.disabled():
         print(f"\nlookup-only score, {assignment}: {score:g} of {auto_points(assignment):g} automatic points "
-              f"({share:.0%})")
+              f"({share:.0%}){'; from ' + earned if earned else ''}")
     return share
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
-def test_the_lookup_only_share_never_rises(assignment, shipped, capsys):
-    assert _share(assignment, shipped, capsys) <= CEILING[assignment]
+def test_a_lookup_only_submission_scores_under_a_fifth(assignment, student_data, capsys):
+    assert _share(assignment, student_data, capsys) < LIMIT
 
 
-@pytest.mark.xfail(strict=True, reason="the goal: lookup-only under 20% everywhere; direction, voice, timeline and "
-                   "coverage labels still ship in the student data (see the closing note)")
-@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
-def test_a_lookup_only_submission_scores_under_a_fifth(assignment, shipped, capsys):
-    assert _share(assignment, shipped, capsys) < LIMIT
+def test_the_student_copy_leaves_out_what_questions_grade(student_data):
+    from considerations.student_data import DROPPED_COLUMNS, HEADER_ONLY
+
+    tables = shipped_tables(student_data)
+    for file, columns in DROPPED_COLUMNS.items():
+        assert not set(columns) & set(tables[file.removesuffix(".csv")].columns), file
+    for file in HEADER_ONLY:
+        assert tables[file.removesuffix(".csv")].empty, f"{file} ships rows: answers to graded questions"
+    assert list(tables["timeline"]["event_id"]) == sorted(tables["timeline"]["event_id"]), "row order gives time order"
 
 
 def test_the_right_option_is_not_the_longest_nor_always_in_one_place():
@@ -200,6 +295,7 @@ def test_the_right_option_is_not_the_longest_nor_always_in_one_place():
             if q.kind != "multiple_choice" or not texts:
                 continue
             key = keys(assignment)[q.qid].value
+            key = key[0] if isinstance(key, tuple) else key
             longest.append(max(texts, key=lambda o: len(texts[o])) == key)
             positions.append(list(texts).index(key))
     assert sum(longest) <= len(longest) // 4, f"the right option is the longest in {sum(longest)} of {len(longest)}"

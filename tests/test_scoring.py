@@ -45,8 +45,8 @@ def test_ordering_neighbours_swapped(assignment, qid):
     answer[2], answer[3] = answer[3], answer[2]
     n = len(answer)
     result = _score(assignment, qid, answer)
-    # Spearman's footrule: the swap moves two items by one place each, out of a worst case of n²/2.
-    assert result.score == pytest.approx(q.points * (1 - 2 / (n * n // 2)), abs=1e-4)
+    # Spearman's footrule: the swap moves two items by one place each, counted twice against a worst case of n²/2.
+    assert result.score == pytest.approx(q.points * (1 - 2 * 2 / (n * n // 2)), abs=1e-4)
     assert result.status == "partial"
     assert _score(assignment, qid, list(reversed(keys(assignment)[qid].value))).score == 0
 
@@ -56,7 +56,7 @@ def test_ordering_partial_value_for_six_events():
         "celebration_in_pakistan", "taliban_take_kabul", "trilateral_meeting",
         "russia_recognises_taliban", "pakistan_cautious_response", "iess_published",
     ])
-    assert result.score == pytest.approx(3 * (1 - 2 / 18), abs=1e-4)  # 2.6667 of 3
+    assert result.score == pytest.approx(3 * (1 - 2 * 2 / 18), abs=1e-4)  # 2.3333 of 3
 
 
 @pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
@@ -66,11 +66,27 @@ def test_evidence_one_part_answered_an_off_passage_and_an_invented_one(assignmen
     parts = len(key.value)
     first_part = q.examples(key).right[0][:1]
     off = q.examples(key).wrong[0][:1]
-    result = _score(assignment, qid, first_part + off + [FABRICATED])
+    result = _score(assignment, qid, (first_part + [FABRICATED] + off * parts)[:parts])
     assert result.score == pytest.approx(q.points / parts, abs=1e-4)
-    assert "does not do what any part" in messages(result) and "quote 3 is not in" in messages(result)
+    assert "quote 2 is not in" in messages(result)
+    if parts > 2:
+        assert "does not do what any part" in messages(result)
     # The same passage twice fills one part only.
     assert _score(assignment, qid, first_part * parts).score == pytest.approx(q.points / parts, abs=1e-4)
+
+
+@pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])
+def test_evidence_only_one_quote_per_part_is_marked(assignment, qid):
+    """Listing every sentence filed under the consideration earns nothing more: quotes past the number of parts
+    are not marked."""
+    q = question(assignment, qid)
+    key = keys(assignment)[qid]
+    right = q.examples(key).right[0]
+    off = q.examples(key).wrong[0][:1]
+    result = _score(assignment, qid, off * 1 + right)
+    assert result.score == pytest.approx(q.points * (len(right) - 1) / len(right), abs=1e-4)
+    assert "only the first" in messages(result)
+    assert q.form_problems(off + right) and not q.form_problems(right)
 
 
 @pytest.mark.parametrize("assignment,qid", [(a, q.qid) for a in NAMES for q in ASSIGNMENTS[a] if q.kind == "evidence"])

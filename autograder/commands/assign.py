@@ -11,6 +11,9 @@ every prompt's form line, options, rubric and chapter link, the answer cell (sol
 Outline syntax: cells separated by directive lines
     <!-- markdown -->                  a Markdown cell (the text that follows)
     <!-- code: GRADE_ID -->            a read-only code cell (helper tables for a question)
+    <!-- coding: NAME -->               a read-only code cell defining and showing the DataFrame NAME: the module's
+                                       coding of the readings (direction, weight), from data/readings.csv, which
+                                       the student copy of the data leaves out (the capstone computes on it)
     <!-- heading: QID · Title -->      "### Question N · Title (P points)"
     <!-- question: QID -->             the question's prompt (prose that follows), answer and check cells
     <!-- standard: start|end -->       the shared "How this works" and setup cells / "Before you submit"
@@ -31,7 +34,7 @@ from considerations.assignments import ASSIGNMENTS, OPTION_TEXTS, question, tota
 from considerations.paths import book_url, chapter_url
 
 ROOT = Path(__file__).resolve().parents[2]
-DIRECTIVE = re.compile(r"^<!-- (markdown|code|heading|question|standard)(?:: (.+?))? -->$")
+DIRECTIVE = re.compile(r"^<!-- (markdown|code|coding|heading|question|standard)(?:: (.+?))? -->$")
 LOADERS = "load_claims, load_considerations, load_readings, load_timeline, verify_quote"
 
 
@@ -115,6 +118,16 @@ def _literal(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _coding_cell(name: str, comment: str) -> str:
+    """Code defining the DataFrame `name`: each reading's direction and weight, from data/readings.csv."""
+    from considerations import load_readings
+
+    columns = ["consideration_id", "source_id", "direction", "weight"]
+    rows = "".join(f"        {tuple(str(v) for v in row)!r},\n" for row in load_readings()[columns].itertuples(index=False))
+    head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
+    return f"{head}{name} = pd.DataFrame(\n    [\n{rows}    ],\n    columns={columns!r},\n)\n{name}"
+
+
 def _points(value: float) -> str:
     return f"{value:g} point" + ("" if value == 1 else "s")
 
@@ -143,9 +156,10 @@ def _your_answer(q) -> str:
         from considerations import load_sources
 
         where = load_sources()[q.source_id].short_name if q.source_id else "either article"
-        form = (f"a list of at least {q.min_quotes} quotes (strings of four words or more), copied word for word from "
-                f"{where}. A quote counts when the sentence it comes from bears on `{q.consideration_id}`; quotes that "
-                "overlap count once. Mark words you leave out with `...` (the parts in order, from one paragraph)")
+        form = (f"a list of {q.min_quotes} quotes, one for each part of the question (strings of four words or more), "
+                f"copied word for word from {where}. A quote fills a part when the sentence it comes from does what that "
+                "part asks (a sentence that is merely about the topic does not); quotes that overlap count once. Mark "
+                "words you leave out with `...` (the parts in order, from one paragraph)")
     else:
         form = q.describe_form()
     return f"**Your answer:** {form}. Assign it to `{q.qid}` in the cell below, then run the check under it."
@@ -212,6 +226,8 @@ def build_notebook(assignment: str, course: Path, link_from: Path):
             cells.append(new_markdown_cell(text))
         elif kind == "code":
             cells.append(new_code_cell(text, metadata=_meta(arg)))
+        elif kind == "coding":
+            cells.append(new_code_cell(_coding_cell(arg, text), metadata=_meta(arg)))
         elif kind == "standard":
             cells += _standard_start(assignment) if arg == "start" else [new_markdown_cell(END)]
         elif kind == "heading":

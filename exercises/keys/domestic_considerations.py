@@ -1,17 +1,15 @@
 """Answer keys for `domestic_considerations`, derived from data/ (instructors only).
 
 Each function returns an `autograder.keys.Key`. The directions come from
-readings.csv (per article), the order from timeline.csv, the periods' policies
-from the IESS claims attached to each period in timeline.csv, the counts from
-claims.csv. Multiple-choice feedback is written by hand and cites its claims.
+readings.csv (per article), the order from timeline.csv; the evidence questions name
+the sentences that answer each part (a reading of the text, checked to exist).
+Multiple-choice feedback is written by hand and cites its claims.
 """
 
-import pandas as pd
 
 from autograder.keys import Key, reading_directions_key, sentences
-from considerations import load_claims, load_readings, load_timeline
+from considerations import load_readings, load_timeline
 from considerations.assignments import COMMENTARY, IESS, question
-from considerations.questions import sentences_of_claims
 
 ASSIGNMENT = "domestic_considerations"
 
@@ -36,38 +34,6 @@ def q3_ttp_timeline() -> Key:
     for ids in timeline[timeline["event_id"].isin(q.items)]["claim_ids"]:
         cite += [c for c in ids if c.startswith("iess-") and c not in cite][:1]
     return Key(value=order, cite=tuple(cite))
-
-
-# How the IESS describes each period's policy, in its own words (checked below on the
-# quotes of the claims timeline.csv attaches to the period's opening event).
-_POLICY_WORDS = {
-    "separate": ("separat",),
-    "link_and_pressure_both": ("pressure on both",),
-    "link_and_ask_for_help": ("help to restrain",),
-}
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
-
-
-def q4_period_policies() -> Key:
-    q = question(ASSIGNMENT, "q4_period_policies")
-    timeline = load_timeline().set_index("event_id")
-    claims = load_claims().set_index("claim_id")
-    value, cite, basis = {}, [], {}
-    for event in q.items:
-        if pd.isna(timeline.at[event, "policy_period"]):
-            raise ValueError(f"{event} no longer opens a policy period in timeline.csv")
-        ids = [c for c in timeline.at[event, "claim_ids"] if claims.at[c, "source_id"] == IESS]
-        # Only the claims placed in this event's period describe its policy.
-        period = _ORDINALS[int(timeline.at[event, "policy_period"])] + " period"
-        ids = [c for c in ids if str(claims.at[c, "period"]) == period]
-        text = " ".join(str(claims.at[c, "quote"]).lower() for c in ids)
-        found = [label for label, words in _POLICY_WORDS.items() if any(w in text for w in words)]
-        if len(found) != 1:
-            raise ValueError(f"cannot tell {event}'s policy from claims {ids}: matched {found}")
-        value[event] = found[0]
-        cite += ids[-1:]
-        basis[event] = tuple(sentences_of_claims(ids))
-    return Key(value=value, cite=tuple(cite), basis=basis)
 
 
 def q6_border_measures() -> Key:
@@ -103,20 +69,20 @@ def q7_durand_link() -> Key:
     return Key(value=value, cite=("iess-45", "iess-77", "iess-38"), option_feedback=feedback)
 
 
-def q5_ttp_balance() -> Key:
-    claims = load_claims()
-    mine = claims[(claims["source_id"] == IESS) & (claims["consideration_id"] == "counterterrorism_ttp")]
-    toward = int((mine["direction"] == "toward").sum())
-    against = int((mine["direction"] == "against").sum())
-    return Key(
-        value=toward / (toward + against),
-        cite=("iess-27", "iess-75"),
-        tolerance=0.005,  # the question asks for two decimals
-    )
-
-
-
 # The passages each evidence question asks for, part by part: a reading of the text, checked to exist.
+
+def q4_period_policies() -> Key:
+    helped = sentences(IESS, 23, 24)  # second period: the Taliban's help to restrain the TTP; talks mediated by Kabul
+    pressed = sentences(IESS, 26)  # third period: political and military pressure on both
+    separated = sentences(IESS, 27, 28)  # fourth period: the Afghan Taliban apart from the TTP, a domestic issue
+    return Key(value=(helped, pressed, separated), cite=("iess-23", "iess-26", "iess-27"))
+
+
+def q5_ttp_balance() -> Key:
+    weighs = sentences(IESS, 72)  # the conclusion: Islamabad's foremost concern, "permanent sources of concern"
+    regardless = sentences(IESS, 28, 30)  # TTP a domestic issue; recognition "regardless of TTP's situation"
+    return Key(value=(weighs, regardless), cite=("iess-75", "iess-30"))
+
 
 def q8_economy_evidence_iess() -> Key:
     direction = sentences(IESS, 74, 49)  # "a strong driver pushing Pakistan toward quicker recognition"
@@ -146,12 +112,18 @@ KEYS = {
 # Model answers that the key's value cannot give (computations, quotes, written answers). `autograder assign`
 # writes them into the source notebook; answers to the other questions are written from the key itself.
 SOLUTIONS = {
+    'q4_period_policies': """\
+q4_period_policies = [
+    "with the aim of seeking the Taliban’s help to restrain and stop this terrorist group",
+    "this time with a simultaneous political and military pressure on both",
+    "Islamabad has once again shifted its approach toward separating the Afghan Taliban from TTP",
+]
+""",
     'q5_ttp_balance': """\
-claims_table = load_claims()
-ttp = claims_table[(claims_table["source_id"] == "iess-analysis") & (claims_table["consideration_id"] == "counterterrorism_ttp")]
-toward = int((ttp["direction"] == "toward").sum())
-against = int((ttp["direction"] == "against").sum())
-q5_ttp_balance = round(toward / (toward + against), 2)
+q5_ttp_balance = [
+    "counterterrorism issues—especially combating TTP—are Islamabad’s foremost concern",
+    "the official recognition of the Taliban may not seem far-fetched, regardless of TTP’s situation in Pakistan",
+]
 """,
     'q10_ttp_puzzle': """\
 The IESS analysis holds two things at once. Counterterrorism, above all the TTP, is "Islamabad's foremost concern" at

@@ -58,10 +58,15 @@ def q2_voice() -> Key:
     return Key(value={cid: str(claims.at[cid, "voice"]) for cid in q.items}, cite=tuple(q.items[:4]), basis=basis)
 
 
+# The voices a reader cannot identify (q3 counts them among q2's passages).
+UNIDENTIFIED = ("anonymous_official", "unnamed_analysts")
+
+
 def q3_anonymous_count() -> Key:
-    claims = load_claims()
-    chosen = claims[(claims["source_id"] == COMMENTARY) & (claims["voice"] == "anonymous_official")]
-    return Key(value=int(chosen["consideration_id"].nunique()), cite=tuple(chosen["claim_id"][:3]), tolerance=0)
+    """A count the student makes from their own reading (question 2's voices), not from a shipped column."""
+    voices = q2_voice().value
+    chosen = [cid for cid, voice in voices.items() if voice in UNIDENTIFIED]
+    return Key(value=len(chosen), cite=tuple(chosen[:3]), tolerance=0)
 
 
 def q4_official_line() -> Key:
@@ -160,10 +165,8 @@ KEYS = {
 # writes them into the source notebook; answers to the other questions are written from the key itself.
 SOLUTIONS = {
     'q3_anonymous_count': """\
-claims_table = load_claims()
-commentary = claims_table[claims_table["source_id"] == "brotherhood-commentary"]
-anonymous = commentary[commentary["voice"] == "anonymous_official"]
-q3_anonymous_count = int(anonymous["consideration_id"].nunique())
+voices = pd.Series(q2_voice)
+q3_anonymous_count = int(voices.isin(["anonymous_official", "unnamed_analysts"]).sum())
 """,
     'q6_brotherhood_evidence': """\
 q6_brotherhood_evidence = [

@@ -129,9 +129,9 @@ def q9_external_share() -> Key:
 # The passages each evidence question asks for, part by part: a reading of the text, checked to exist.
 
 def q6_russia_axis_evidence() -> Key:
-    iess = sentences(IESS, 61, 62, 63, 64)  # an alternative axis against the Western liberal order
-    commentary = sentences(COMMENTARY, 28)  # a foothold against terrorism, balancing the China-Pakistan nexus
-    return Key(value=(iess, commentary), cite=("iess-67", "comm-27"))
+    effort = sentences(IESS, 62)  # "a much larger strategic effort to create an alternative axis of states"
+    afghanistan = sentences(IESS, 64)  # the bloc integrates the Taliban, removing Afghanistan from Western influence
+    return Key(value=(effort, afghanistan), cite=("iess-67", "iess-69"))
 
 
 def q7_us_constraint_evidence() -> Key:
@@ -159,7 +159,7 @@ SOLUTIONS = {
     'q6_russia_axis_evidence': """\
 q6_russia_axis_evidence = [
     "a much larger strategic effort to create an alternative axis of states",
-    "balancing the growing China-Pakistan nexus in the region",
+    "thereby removing Afghanistan from the political sphere of U.S. and Western influence",
 ]
 """,
     'q7_us_constraint_evidence': """\
@@ -167,19 +167,6 @@ q7_us_constraint_evidence = [
     "any move to follow Moscow in recognizing the Taliban—without considering Washington’s stance—would likely carry heavy political consequences for Islamabad",
     "Islamabad will likely wait for an international or regional consensus",
 ]
-""",
-    'q8_disagreement_kinds': """\
-readings = load_readings()
-q8_disagreement_kinds = {}
-for cid in check.questions["q8_disagreement_kinds"].items:
-    mine = readings[readings["consideration_id"] == cid]
-    directions = dict(zip(mine["source_id"].astype(str), mine["direction"].astype(str)))
-    if len(directions) < 2:
-        q8_disagreement_kinds[cid] = "one_article_silent"
-    elif directions["iess-analysis"] == directions["brotherhood-commentary"]:
-        q8_disagreement_kinds[cid] = "same_direction"
-    else:
-        q8_disagreement_kinds[cid] = "different_direction"
 """,
     'q9_external_share': """\
 claims_table = load_claims()

@@ -178,18 +178,18 @@ I weigh the economy (7) like both articles ("major"), but I give the refugees mo
 (comm-19). These numbers say how much each consideration matters, not which way it pushes: the economy weighs 7
 whether, with the IESS analysis, it pushes toward recognition or, with the commentary, against it.""",
     'q3_iess_net_pressure': """\
-readings = load_readings()
-pressure = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+readings = module_coding
+pressure = readings["direction"].map(DIRECTION_VALUE) * readings["weight"].map(WEIGHT_VALUE)
 q3_iess_net_pressure = int(pressure[readings["source_id"] == "iess-analysis"].sum())
 """,
     'q4_commentary_net_pressure': """\
-readings = load_readings()
-pressure = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+readings = module_coding
+pressure = readings["direction"].map(DIRECTION_VALUE) * readings["weight"].map(WEIGHT_VALUE)
 q4_commentary_net_pressure = int(pressure[readings["source_id"] == "brotherhood-commentary"].sum())
 """,
     'q5_swing_factor': """\
-readings = load_readings()
-readings["pressure"] = readings["direction"].astype(str).map(DIRECTION_VALUE) * readings["weight"].astype(str).map(WEIGHT_VALUE)
+readings = module_coding.copy()
+readings["pressure"] = readings["direction"].map(DIRECTION_VALUE) * readings["weight"].map(WEIGHT_VALUE)
 table = readings.pivot(index="consideration_id", columns="source_id", values="pressure").dropna()
 change = (table["brotherhood-commentary"] - table["iess-analysis"]).abs()
 q5_swing_factor = str(change.idxmax())
