@@ -30,7 +30,7 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course
-from autograder.results import SubmissionOutcome, manual_state
+from autograder.results import GradebookUnavailable, SubmissionOutcome, manual_state
 
 
 class GradebookNotReady(RuntimeError):
@@ -154,7 +154,12 @@ class GradebookWriter:
     def flush(self) -> None:
         if not self.staged:
             return
-        self.gb.db.commit()
+        try:
+            self.gb.db.commit()
+        except Exception as error:
+            self.gb.db.rollback()
+            self.staged = []  # their result files stand; without markers the next run records them again
+            raise GradebookUnavailable(f"{type(error).__name__}: {error}") from error
         for outcome in self.staged:
             if outcome.result_id:
                 try:

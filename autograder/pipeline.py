@@ -28,7 +28,7 @@ from autograder.grading import (
     score_records,
     to_record,
 )
-from autograder.results import SUMMARY_NOTES, load_stored, outcome_from_stored, remove_stored, store
+from autograder.results import SUMMARY_NOTES, GradebookUnavailable, load_stored, outcome_from_stored, remove_stored, store
 from autograder.submission import BadSubmission
 
 
@@ -74,6 +74,7 @@ class Finished:
 class Summary:
     finished: list[Finished] = field(default_factory=list)
     seconds: float = 0.0
+    gradebook_error: str = ""
 
     def count(self, **match) -> int:
         return sum(all(getattr(f, k) == v for k, v in match.items()) for f in self.finished)
@@ -102,6 +103,9 @@ class Summary:
                 out.append(f"  FLAGGED {who}: {terminal_safe(flag, 300)}")
             for note in f.notes:
                 out.append(f"  note    {who}: {terminal_safe(note, 300)}")
+        if self.gradebook_error:
+            out.append(f"  GRADEBOOK not updated ({terminal_safe(self.gradebook_error, 200)}): the results are stored "
+                       "in autograded/; run `autograder grade` again to bring the gradebook up to date")
         if pending:
             out.append("  manual grading needed (formgrader): " + ", ".join(terminal_safe(s, 80) for s in pending))
         return out
@@ -199,6 +203,9 @@ class Batch:
             if self.writer is not None and not outcome.invalid and not (unchanged and self.writer.in_sync(outcome)):
                 self.writer.record(outcome)
             pending = self.writer.pending_manual(outcome) if self.writer is not None else outcome.pending_manual
+        except GradebookUnavailable as error:
+            self._gradebook_down(error)
+            pending = outcome.pending_manual
         except Exception as error:  # noqa: BLE001 (recorded as this submission's failure, below)
             reason = _describe(error, "storing its result")
             if retry and not outcome.invalid:
@@ -233,6 +240,9 @@ class Batch:
             pairs = [tuple(p) for p in summary.get("pending") or []]
             pending = (self.writer.pending_from(task.student, task.assignment, pairs) if self.writer is not None
                        else pairs)
+        except GradebookUnavailable as error:
+            self._gradebook_down(error)
+            pending = [tuple(p) for p in summary.get("pending") or []]
         except Exception as error:  # noqa: BLE001 (recorded as this submission's failure)
             self._fail(task, _describe(error, "re-recording its unchanged result"))
             return
@@ -241,6 +251,11 @@ class Batch:
                                 list(summary.get("notes") or [])))
         if self.progress is not None:
             self.progress.step(f"{terminal_safe(task.student, 40)}: unchanged")
+
+    def _gradebook_down(self, error: GradebookUnavailable) -> None:
+        """Grading goes on into the result files; the gradebook is left for the next run to re-sync."""
+        self.writer = None
+        self.summary.gradebook_error = str(error)
 
     # -- reporting -------------------------------------------------------------------------------
     def _finished(self, item: Finished) -> None:

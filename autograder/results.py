@@ -25,6 +25,11 @@ SUMMARY_NOTES = ("graded '", "not graded (unexpected name)")  # notes an instruc
 FORMAT_VERSION = 1
 
 
+class GradebookUnavailable(RuntimeError):
+    """The gradebook could not be written at all (locked, read-only, corrupt): not any submission's
+    fault. The result files are stored; the next run re-syncs the gradebook from them."""
+
+
 def _known(cls, data: dict) -> dict:
     """Only the dataclass's own fields: a stored file from another version (or edited by
     hand) must not crash the reader with an unexpected keyword."""

@@ -144,3 +144,23 @@ def test_odd_timestamps_are_ignored(course, keys):
     assert summary.count(status="graded") == 1
     (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     assert gradebook.read_timestamp(course, "cy", ASSIGNMENT) == "2026-11-20 10:00:00.000000 UTC"
+
+
+def test_a_gradebook_that_cannot_be_written_fails_no_submission(course, keys):
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    for i in range(3):
+        write_submission(course.root, f"s{i}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    writer = gradebook.GradebookWriter(course, batch_size=1).__enter__()
+
+    def locked():
+        raise RuntimeError("database is locked")
+    writer.gb.db.commit = locked
+    summary = Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(
+        tasks_for(course, [ASSIGNMENT]))
+    writer.gb.close()
+    assert summary.count(status="graded") == 3 and "database is locked" in summary.gradebook_error
+    assert any("GRADEBOOK not updated" in line for line in summary.lines())
+    # The next run brings the gradebook up to date from the stored results.
+    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    assert summary.count(reused="scores") == 3 and not summary.gradebook_error
+    assert sum(v or 0 for v in auto_scores(course, "s2").values()) > 10

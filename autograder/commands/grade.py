@@ -159,6 +159,7 @@ def _grade(args, course, limits, executor) -> int:
     from autograder.grading import load_assignment_keys
     from autograder.pipeline import Batch, tasks_for
     from autograder.progress import Progress
+    from autograder.results import GradebookUnavailable
 
     keys = {}
     for assignment in args.assignment:
@@ -175,11 +176,15 @@ def _grade(args, course, limits, executor) -> int:
         print(f"no submissions for {', '.join(args.assignment)} under {course.root / 'submitted'}", file=sys.stderr)
         return 0
     progress = Progress(len(tasks), label=f"grading {', '.join(args.assignment)}", enabled=not args.quiet)
-    with gradebook.GradebookWriter(course) as writer:
-        batch = Batch(course, keys, limits, executor, force=args.force, writer=writer, progress=progress,
-                      label_with_assignment=len(args.assignment) > 1,
-                      write_notebooks=gradebook.write_autograded_notebooks)
-        summary = batch.run(tasks)
+    try:
+        with gradebook.GradebookWriter(course) as writer:
+            batch = Batch(course, keys, limits, executor, force=args.force, writer=writer, progress=progress,
+                          label_with_assignment=len(args.assignment) > 1,
+                          write_notebooks=gradebook.write_autograded_notebooks)
+            summary = batch.run(tasks)
+    except GradebookUnavailable as error:  # the last batch's commit, at the end
+        summary = batch.summary
+        summary.gradebook_error = str(error)
     progress.close()
     print("\n".join(summary.lines()))
     return 0
