@@ -85,13 +85,15 @@ book-widgets: setup $(NPM_STAMP)
 # The Jupyter Book build alone (after `make book-widgets`). Fails on any warning or
 # failing cell. Executed notebooks are cached per chapter (jupyter-cache), but the
 # cache only knows a chapter's own code: the widgets' data and JavaScript come
-# from considerations/ and data/, so when those change every chapter is re-run.
+# from considerations/ and data/, so when those change every chapter is re-run. So do
+# changes to book/_static (Sphinx copies it only when some page is rewritten) and to the
+# local extensions in book/_ext (they change every page).
 BOOK_LIB_HASH := $(BOOK)/_build/.course-library.sha256
 
 book-html:
 	@test -f $(BOOK_WIDGETS)/html-manager/dist/embed-amd.js || { echo "$(BOOK_WIDGETS)/ is missing: run make book"; exit 1; }
 	@set -euo pipefail; mkdir -p $(BOOK)/_build; \
-	lib=$$(find considerations data -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.csv' -o -name '*.txt' \) \
+	lib=$$(find considerations data $(BOOK)/_static $(BOOK)/_ext -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.csv' -o -name '*.txt' \) \
 	  -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64); \
 	if [ "$$lib" != "$$(cat $(BOOK_LIB_HASH) 2>/dev/null)" ]; then \
 	  echo "==> considerations/ or data/ changed since the last build: every chapter will be re-executed"; \

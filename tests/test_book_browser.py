@@ -513,6 +513,12 @@ def test_weighing_board_controls_are_on_screen_on_a_phone(browser, site):
         assert "Contribution" in board.locator('tr[data-consideration="economy"] .cw-contribution').evaluate(
             "e => getComputedStyle(e, '::before').content"
         )
+        # The chart switches to labels above the bars, so its text stays readable (not 720 px scaled down).
+        assert board.locator("svg.cw-pressure-chart-narrow").count() == 1
+        heights = board.locator("svg.cw-pressure-chart .cw-svg-label").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 10, f"chart labels are {min(heights):.1f} px tall on a phone"
         board.screenshot(path=str(STATE / "phone_weighing_board.png"))
         assert not log.problems(), log.problems()
     finally:
@@ -539,6 +545,10 @@ def test_site_and_widgets_follow_the_system_colour_scheme(browser, site, scheme)
             luminance = root.evaluate(_LUMINANCE)
             if scheme == "dark":
                 assert luminance < 0.05, f"a widget stays light in dark mode ({root.get_attribute('class')})"
+                frame = root.evaluate_handle("e => e.parentElement")
+                assert frame.evaluate("e => getComputedStyle(e).backgroundColor") in ("rgba(0, 0, 0, 0)", "transparent") or (
+                    frame.evaluate(_LUMINANCE) < 0.05
+                ), "the widget sits in a light frame in dark mode"
             else:
                 assert luminance > 0.8, root.get_attribute("class")
         # The actor map's radio buttons draw for the widget's background: unselected ones are

@@ -157,47 +157,58 @@ function render({ model, el }) {
   );
 
   // --- chart ----------------------------------------------------------------
-  const rowH = 26;
-  const labelW = 300;
-  const width = 720;
-  const pad = 42; // room for the value labels beyond ±10
-  const plotW = width - labelW - 2 * pad;
-  const mid = labelW + pad + plotW / 2;
-  const scale = plotW / 2 / 10; // ±10 per consideration
-  const top = 30;
-  const height = top + considerations.length * rowH + 10;
-  const chartTitle = s("title");
-  const chart = s("svg", {
-    class: "cw-chart cw-pressure-chart",
-    role: "img",
-    viewBox: `0 0 ${width} ${height}`,
-    width: "100%",
-    preserveAspectRatio: "xMinYMin meet",
-  });
-  chart.append(chartTitle);
-  chart.append(
-    s("text", { x: mid - 8, y: 14, "text-anchor": "end", class: "cw-svg-axis" }, "\u2190 against recognition"),
-    s("text", { x: mid + 8, y: 14, class: "cw-svg-axis" }, "toward recognition \u2192")
-  );
-  for (const tick of [-10, -5, 0, 5, 10]) {
-    const x = mid + tick * scale;
-    chart.append(
-      s("line", { x1: x, x2: x, y1: top - 6, y2: height - 6, class: tick === 0 ? "cw-axis-zero" : "cw-grid" }),
-      s("text", { x, y: top - 9 + 0, "text-anchor": "middle", class: "cw-svg-tick" }, fmtSigned(tick))
-    );
-  }
+  // Two layouts: labels beside the bars (wide), or above them (narrow, e.g. a phone), so
+  // the text keeps a readable size; a ResizeObserver switches when the widget's width does.
+  const figure = h("figure", { class: "cw-figure" });
+  let chart = null;
+  let chartTitle = null;
+  let geometry = null;
   const bars = {};
-  considerations.forEach((c, i) => {
-    const y = top + i * rowH;
-    const rect = s("rect", { y: y + 5, height: rowH - 10, class: "cw-bar" });
-    const value = s("text", { y: y + 18, class: "cw-svg-value" });
+  function drawChart(narrow) {
+    const rowH = narrow ? 40 : 26;
+    const labelW = narrow ? 0 : 300;
+    const width = narrow ? 320 : 720;
+    const pad = 42; // room for the value labels beyond ±10
+    const plotW = width - labelW - 2 * pad;
+    const mid = labelW + pad + plotW / 2;
+    const scale = plotW / 2 / 10; // ±10 per consideration
+    const top = 30;
+    const height = top + considerations.length * rowH + 10;
+    geometry = { mid, scale, narrow };
+    chartTitle = s("title");
+    chart = s("svg", {
+      class: `cw-chart cw-pressure-chart${narrow ? " cw-pressure-chart-narrow" : ""}`,
+      role: "img",
+      viewBox: `0 0 ${width} ${height}`,
+      width: "100%",
+      preserveAspectRatio: "xMinYMin meet",
+    });
+    chart.append(chartTitle);
     chart.append(
-      s("text", { x: labelW - 8, y: y + 18, "text-anchor": "end", class: "cw-svg-label" }, c.name),
-      rect,
-      value
+      s("text", { x: mid - 8, y: 14, "text-anchor": "end", class: "cw-svg-axis" }, "\u2190 against recognition"),
+      s("text", { x: mid + 8, y: 14, class: "cw-svg-axis" }, "toward recognition \u2192")
     );
-    bars[c.id] = { rect, value };
-  });
+    for (const tick of [-10, -5, 0, 5, 10]) {
+      const x = mid + tick * scale;
+      chart.append(
+        s("line", { x1: x, x2: x, y1: top - 6, y2: height - 6, class: tick === 0 ? "cw-axis-zero" : "cw-grid" }),
+        s("text", { x, y: top - 9 + 0, "text-anchor": "middle", class: "cw-svg-tick" }, fmtSigned(tick))
+      );
+    }
+    considerations.forEach((c, i) => {
+      const y = top + i * rowH;
+      const barY = narrow ? y + 17 : y + 5;
+      const rect = s("rect", { y: barY, height: narrow ? 15 : rowH - 10, class: "cw-bar" });
+      const value = s("text", { y: barY + 12, class: "cw-svg-value" });
+      const label = narrow
+        ? s("text", { x: 2, y: y + 13, class: "cw-svg-label" }, c.name)
+        : s("text", { x: labelW - 8, y: y + 18, "text-anchor": "end", class: "cw-svg-label" }, c.name);
+      chart.append(label, rect, value);
+      bars[c.id] = { rect, value };
+    });
+    figure.replaceChildren(chart, h("figcaption", {}, "Net pressure by consideration (the table above gives the same numbers)."));
+  }
+  drawChart(false);
 
   // --- total ----------------------------------------------------------------
   const totalValue = h("strong", { class: "cw-total-value" });
@@ -216,7 +227,7 @@ function render({ model, el }) {
     note,
     toolbar,
     table,
-    h("figure", { class: "cw-figure" }, chart, h("figcaption", {}, "Net pressure by consideration (the table above gives the same numbers).")),
+    figure,
     total
   );
 
@@ -234,6 +245,7 @@ function render({ model, el }) {
       row.contribution.textContent = fmtSigned(r.contribution);
       row.contribution.dataset.contribution = String(r.contribution);
       const bar = bars[r.id];
+      const { mid, scale } = geometry;
       const w = Math.abs(r.contribution) * scale;
       const kind = r.contribution > 0 ? "toward" : r.contribution < 0 ? "against" : "none";
       bar.rect.setAttribute("x", String(r.contribution >= 0 ? mid : mid - w));
@@ -258,7 +270,22 @@ function render({ model, el }) {
   }
 
   update();
-  return listen(model, ["weights", "directions"], update);
+  const stopListening = listen(model, ["weights", "directions"], update);
+  let resize = null;
+  if (typeof ResizeObserver !== "undefined") {
+    resize = new ResizeObserver(() => {
+      const narrow = el.clientWidth > 0 && el.clientWidth < 560;
+      if (narrow !== geometry.narrow) {
+        drawChart(narrow);
+        update();
+      }
+    });
+    resize.observe(el);
+  }
+  return () => {
+    stopListening();
+    if (resize) resize.disconnect();
+  };
 }
 
 export default { render };
