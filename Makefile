@@ -128,7 +128,8 @@ test: setup system-packages book-widgets book-downloads lint
 
 # The sandbox and attack suites once as an ordinary user (as root, e.g. CI: a system user with no
 # login is made for it and the suites run as that user): what an instructor without root gets.
-test-nonroot: setup system-packages
+test-nonroot: setup
+	@command -v bwrap >/dev/null || $(MAKE) --no-print-directory system-packages
 	tests/run-nonroot.sh
 
 # The inner loop: no book build, no browser, no sandbox (seconds, not minutes).
