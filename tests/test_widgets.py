@@ -180,3 +180,57 @@ def test_plots_have_alt_text_and_captions():
         assert 'src="data:image/png;base64,' in html and 'src="http' not in html
     assert "IESS: 9 toward, 0 against, 1 uncertain, 2 context" in plot_claims_by_direction("economy").alt
     assert "total +7" in plot_net_pressure(model.article_weights("iess"), model.article_directions("iess"), "IESS").caption
+
+
+# --- claim links in widgets and the annotated article pages ---------------------------------
+
+
+def test_widget_claims_link_to_their_sentences():
+    from considerations.book import article_page, claim_sentences
+
+    explorer = ClaimsExplorer()
+    assert explorer.claims
+    for c in explorer.claims:
+        page, sentence = c["href"].split("#")
+        assert page == f"{article_page(c['source_id'])}.html"
+        assert sentence == claim_sentences()[c["claim_id"]][0]
+    cards = ReadingsComparison()
+    cited = {cid for card in cards.cards for r in card["readings"] for cid in r["claim_ids"]}
+    assert cited and cited <= set(cards.claim_hrefs)
+    stepper = PolicyPeriodStepper()
+    assert all(p["span_href"].startswith("articles/") for p in stepper.periods)
+
+
+def test_widget_claim_links_use_the_published_address(monkeypatch):
+    monkeypatch.setenv("COURSE_BOOK_URL", "https://example.github.io/course/")
+    href = ClaimsExplorer().claims[0]["href"]
+    assert href.startswith("https://example.github.io/course/articles/") and "#" in href
+
+
+def test_a_third_article_gets_its_page_with_no_code_change(tmp_path):
+    """write_article_pages iterates sources.csv: the fixture's fictional third article gets a page,
+    each of its sentences an anchor, in a fresh interpreter on a copy of data/ with the article added."""
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    from test_third_article import SOURCE, build_data_with_third_article
+
+    data = build_data_with_third_article(tmp_path)
+    book = tmp_path / "book"
+    code = "import sys; from considerations.book import write_article_pages; print(*write_article_pages(sys.argv[1]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(book)],
+        capture_output=True, text=True, env={**os.environ, "CONSIDERATIONS_DATA": str(data)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    page = book / "articles" / f"{SOURCE}.md"
+    assert page.is_file(), proc.stdout
+    text = page.read_text(encoding="utf-8")
+    with open(data / "sentences.csv", encoding="utf-8") as f:
+        mine = [r for r in csv.DictReader(f) if r["source_id"] == SOURCE]
+    assert mine
+    for row in mine:
+        assert f'id="{row["sentence_id"]}"' in text or f"({row['sentence_id']})=" in text
+    assert len(list((book / "articles").glob("*.md"))) == 3
