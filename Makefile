@@ -87,7 +87,8 @@ book-widgets: setup $(NPM_STAMP)
 # cache only knows a chapter's own code: the widgets' data and JavaScript come
 # from considerations/ and data/, so when those change every chapter is re-run. So do
 # changes to book/_static (Sphinx copies it only when some page is rewritten) and to the
-# local extensions in book/_ext (they change every page).
+# local extensions in book/_ext (they change every page). A full rebuild starts from an
+# empty site, so no page left over from an older build is served (or published).
 BOOK_LIB_HASH := $(BOOK)/_build/.course-library.sha256
 
 book-html:
@@ -97,7 +98,7 @@ book-html:
 	  -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64); \
 	if [ "$$lib" != "$$(cat $(BOOK_LIB_HASH) 2>/dev/null)" ]; then \
 	  echo "==> considerations/ or data/ changed since the last build: every chapter will be re-executed"; \
-	  rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees $(BOOK_LIB_HASH); \
+	  rm -rf $(BOOK)/_build/.jupyter_cache $(BOOK)/_build/.doctrees $(BOOK)/_build/html $(BOOK_LIB_HASH); \
 	fi; \
 	echo "==> writing the annotated article pages into $(BOOK)/articles/ (one per article in data/sources.csv)"; \
 	$(PY) -m considerations.book $(BOOK) >/dev/null; \

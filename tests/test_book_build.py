@@ -396,3 +396,42 @@ def test_each_article_has_an_annotated_page_with_every_sentence(book):
     intro = (HTML / "intro.html").read_text(encoding="utf-8")
     for source_id in load_sources():
         assert f'href="{article_page(source_id)}.html"' in intro, f"{source_id} is not in the navigation"
+
+
+# --- polish: what the site ships --------------------------------------------------------------
+
+
+def test_only_the_widget_files_pages_load_are_shipped(book):
+    """embed-amd.js and its WOFF2 fonts only: embed.js, libembed-amd.js and the legacy font formats
+    (5.5 MB) were copied but never requested."""
+    dist = HTML / "_widgets" / "html-manager" / "dist"
+    names = sorted(p.name for p in dist.iterdir())
+    assert "embed-amd.js" in names
+    assert not [n for n in names if n in ("embed.js", "libembed-amd.js") or n.endswith((".eot", ".ttf", ".svg", ".woff", ".map"))], names
+    size = sum(p.stat().st_size for p in (HTML / "_widgets").rglob("*") if p.is_file())
+    assert size < 5_000_000, f"_widgets/ is {size / 1e6:.1f} MB"
+    # ajv's union-type check is switched off (it logged two warnings on every widget page)
+    assert "opts.allowUnionTypes||true||" in (dist / "embed-amd.js").read_text(encoding="utf-8")
+
+
+def test_every_notebook_chapter_is_downloadable_as_ipynb(book):
+    import nbformat
+
+    for page in toc_pages():
+        source = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+        if "kernelspec:" not in source[:600]:
+            continue
+        built = (HTML / f"{page}.html").read_text(encoding="utf-8")
+        assert f'href="notebooks/{page}.ipynb"' in built, f"{page}: no link to its notebook"
+        notebook = nbformat.read(HTML / "notebooks" / f"{page}.ipynb", as_version=4)
+        nbformat.validate(notebook)
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        assert len(code) == source.count("```{code-cell}"), page
+        assert not any(c.get("outputs") for c in code), f"{page}: the download should be the chapter, not its outputs"
+        assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_no_empty_index_page(book):
+    assert not (HTML / "genindex.html").exists()
+    for page in HTML.glob("*.html"):
+        assert 'href="genindex.html"' not in page.read_text(encoding="utf-8"), page.name
