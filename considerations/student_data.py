@@ -2,7 +2,8 @@
 
 The wheel students install (packaging/student_wheel.py) carries a copy of data/ made by
 `write_student_data`. It leaves out what graded questions ask a reader to find in the
-articles: who speaks in a passage (claims' `voice`), which way a passage or an article's
+articles: who speaks in a passage (claims' `voice`, and the module's paraphrase `claim`, which
+names the speaker), which way a passage or an article's
 reading pushes (claims' `direction`, readings' `direction`, `weight`, `reading` and
 `claim_ids`), which policy period a passage describes (claims' `period`), when events
 happened (timeline's `sequence` and `date`), and the keys' accepted alternatives
@@ -23,7 +24,7 @@ from pathlib import Path
 
 #: Per table file, the columns the student copy leaves out.
 DROPPED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "claims.csv": ("direction", "voice", "period"),
+    "claims.csv": ("claim", "direction", "voice", "period"),
     "readings.csv": ("direction", "weight", "reading", "claim_ids", "also_accepted", "also_accepted_basis"),
     "timeline.csv": ("sequence", "date"),
 }

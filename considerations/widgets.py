@@ -112,7 +112,7 @@ def _claim_dict(row, names: dict[str, str]) -> dict:
         "source_name": load_sources()[source].short_name,
         "consideration_id": str(row.consideration_id),
         "consideration_name": names.get(str(row.consideration_id), str(row.consideration_id)),
-        "claim": str(row.claim),
+        "claim": _text(getattr(row, "claim", None)),  # the module's paraphrase: not in the student copy
         "quote": str(row.quote),
         # The student copy of the data has no direction, voice or period (they are exercises): shown empty.
         "direction": _text(getattr(row, "direction", None)),

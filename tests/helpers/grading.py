@@ -118,7 +118,8 @@ def expected_score(question, key, answer_kind: str) -> float:
         return question.points * (len(question.items) - 1) / len(question.items)
     if question.kind == "ordering":
         n = len(key.value)
-        return question.points * max(0.0, 1 - 2 / ((n * n) // 2 or 1))  # two neighbours swapped: footrule 2
+        # Two neighbours swapped: footrule 2, counted twice against the worst case (Ordering.score).
+        return question.points * max(0.0, 1 - 2 * 2 / ((n * n) // 2 or 1))
     return 0.0
 
 
