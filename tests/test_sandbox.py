@@ -104,6 +104,22 @@ def test_writes_outside_scratch_fail_and_leave_the_host_unchanged(tmp_path):
     assert r.answers["answer"][:2] == ["OSError", "OSError"] or "wrote" not in r.answers["answer"][:2]
 
 
+def test_scratch_is_the_only_writable_place():
+    # Every other writable tmpfs would be memory without a size limit (bwrap's root, /dev, /dev/shm).
+    places = ["/", "/dev", "/dev/shm", "/tmp", "/opt", "/opt/autograder/lib", "/usr", str(ROOT), "/scratch/work"]
+    code = ("import os\nanswer = {}\n"
+            f"for place in {places!r}:\n"
+            "    try:\n        with open(os.path.join(place, 'probe'), 'wb') as f:\n            f.write(b'x')\n"
+            "        answer[place] = 'wrote'\n"
+            "    except OSError as e:\n        answer[place] = type(e).__name__\n"
+            "answer['null'] = os.write(os.open('/dev/null', os.O_WRONLY), b'x')")
+    r = run(code)
+    assert r.ok, (r.cells, r.stream)
+    wrote = [place for place, outcome in r.answers["answer"].items() if outcome == "wrote"]
+    assert wrote == ["/scratch/work"], r.answers
+    assert r.answers["answer"]["null"] == 1  # device nodes still work on the read-only /dev
+
+
 def test_scratch_is_writable_and_tempfiles_work():
     r = run("import tempfile, os\nimport matplotlib.pyplot as plt\n"
             "plt.plot([1, 2]); plt.savefig('figure.png')\n"

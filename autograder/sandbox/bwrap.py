@@ -138,6 +138,9 @@ def base_command(limits: Limits) -> list[str]:
     if (lib.parent / "course.toml").is_file():  # the checkout's course settings (book URL) the library reads
         cmd += ["--ro-bind", str(lib.parent / "course.toml"), f"{LIB_MOUNT}/course.toml"]
     cmd += ["--proc", "/proc", "--dev", "/dev",
+            # bwrap's /dev is a tmpfs without a size limit, writable by the sandbox's uid when the grader
+            # is not root (and /dev/shm with it): read-only, its device nodes still work.
+            "--remount-ro", "/dev",
             "--remount-ro", "/tmp",
             "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", SCRATCH,
             "--perms", "0777", "--dir", f"{SCRATCH}/work", "--chdir", f"{SCRATCH}/work",
