@@ -82,6 +82,7 @@ book-widgets: setup $(NPM_STAMP)
 	printf 'Fallback folder of the widget manager: intentionally empty, every module is mapped locally.\n' > "$$w/cdn/README.txt"; \
 	rm -rf $(BOOK_EXTRA); mv "$$tmp" $(BOOK_EXTRA)
 
+# The theme's source maps (3.4 MB, only read by a browser's developer tools) are not published.
 # The Jupyter Book build alone (after `make book-widgets`). Fails on any warning or
 # failing cell. Executed notebooks are cached per chapter (jupyter-cache), but the
 # cache only knows a chapter's own code: the widgets' data and JavaScript come
@@ -106,7 +107,8 @@ book-html:
 	if ! $(VENV)/bin/jupyter-book build $(BOOK) -n -W --keep-going; then \
 	  echo "==> the book build FAILED: see the warnings and errors above"; exit 1; \
 	fi; \
-	echo "$$lib" > $(BOOK_LIB_HASH)
+	echo "$$lib" > $(BOOK_LIB_HASH); \
+	find $(BOOK)/_build/html/_static -name '*.map' -delete
 	@echo "==> the book is built: $(BOOK)/_build/html/index.html"
 
 # Preview the built site exactly as the publishing workflow (.github/workflows/book.yml)

@@ -408,6 +408,7 @@ def test_only_the_widget_files_pages_load_are_shipped(book):
     names = sorted(p.name for p in dist.iterdir())
     assert "embed-amd.js" in names
     assert not [n for n in names if n in ("embed.js", "libembed-amd.js") or n.endswith((".eot", ".ttf", ".svg", ".woff", ".map"))], names
+    assert not list(HTML.rglob("*.map")), "source maps (the theme's 3.4 MB) are not published"
     size = sum(p.stat().st_size for p in (HTML / "_widgets").rglob("*") if p.is_file())
     assert size < 5_000_000, f"_widgets/ is {size / 1e6:.1f} MB"
     # ajv's union-type check is switched off (it logged two warnings on every widget page)
