@@ -83,8 +83,10 @@ def needs_cgroups():
 
 
 def test_sysv_shared_memory_is_within_the_budget_and_gone_for_the_next_job(run, needs_cgroups, clean_host):
-    result, seconds = run(attack("sandbox_sysv_shm_hog"))
+    result, seconds = run(attack("sandbox_ipc_objects"), attack("sandbox_sysv_shm_hog"), answers=("ipc", "answer"))
     report("SysV shm hog", run, seconds)
+    made = result.answers["ipc"]  # the first cell's answer survives the second cell's end
+    assert made["semid"] >= 0 and made["msqid"] >= 0 and made["sent"] == 0, made
     touched = result.answers.get("answer", {}).get("touched_gib", 0)
     assert touched * (1 << 30) <= LIMITS.memory_bytes, result.answers  # never more than the sandbox's budget
     assert not result.ok or touched < 2
