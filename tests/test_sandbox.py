@@ -283,12 +283,14 @@ def test_answers_changed_or_deleted_later_are_the_final_ones():
 
 
 def test_the_sandbox_imports_the_library_the_host_imported():
-    import considerations
+    from autograder.sandbox.bwrap import sandbox_env
 
-    r = run("import considerations, os\nanswer = [considerations.__file__, os.environ['CONSIDERATIONS_DATA']]")
+    r = run("import considerations, os\n"
+            "answer = [considerations.__file__, os.environ['CONSIDERATIONS_DATA'], str(considerations.paths.data_dir())]")
     assert r.ok, r.stream
     assert r.answers["answer"][0] == "/opt/autograder/lib/considerations/__init__.py"
-    assert Path(r.answers["answer"][1]) == Path(considerations.paths.data_dir()).resolve()
+    # The data folder the host chose for the sandbox is the one the library inside reads.
+    assert r.answers["answer"][1] == r.answers["answer"][2] == sandbox_env()["CONSIDERATIONS_DATA"]
 
 
 def test_the_fingerprint_follows_the_limits_and_every_sandbox_file():
