@@ -298,11 +298,15 @@ class _ClaimCodes(HTMLParser):
         self.code_href: str | None = None
         self.codes: list[tuple[str, str | None]] = []
         self.ids: set[str] = set()
+        self.hidden = 0  # inside <script> or <style>
+        self.bare: list[str] = []  # claim-id-like words in text outside links and code
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
+        if tag in ("script", "style"):
+            self.hidden += 1
         if tag == "a":
             self.links.append(attrs.get("href"))
         elif tag == "code":
@@ -310,6 +314,8 @@ class _ClaimCodes(HTMLParser):
             self.code_href = next((h for h in reversed(self.links) if h), None)
 
     def handle_endtag(self, tag):
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
         if tag == "a" and self.links:
             self.links.pop()
         elif tag == "code" and self.code is not None:
@@ -319,6 +325,8 @@ class _ClaimCodes(HTMLParser):
     def handle_data(self, data):
         if self.code is not None:
             self.code.append(data)
+        elif not self.links and not self.hidden:
+            self.bare += re.findall(r"\b[a-z]+-\d+\b", data)
 
 
 def _parse(path: Path) -> _ClaimCodes:
@@ -337,7 +345,10 @@ def test_every_claim_id_in_a_chapter_links_to_an_existing_sentence(book):
     for page in sorted(HTML.rglob("*.html")):
         if "_widgets" in page.parts or "_static" in page.parts:
             continue
-        for text, href in _parse(page).codes:
+        parsed = _parse(page)
+        if page.parent == HTML:  # the chapters (the article pages' claim chips are links too)
+            problems += [f"{page.name}: {c} is plain text, not a link" for c in parsed.bare if c in claim_ids]
+        for text, href in parsed.codes:
             if text not in claim_ids:
                 continue
             shown += 1
