@@ -78,3 +78,35 @@ def write_student_data(dest: Path, source: Path | None = None) -> Path:
             text = _reduced_csv(path, droppable(name), rows=name not in HEADER_ONLY, sort_by=SORTED_BY.get(name))
             (dest / name).write_text(text, encoding="utf-8")
     return dest
+
+
+def student_data_dir() -> Path:
+    """The student copy of this installation's data, made once per content in the temporary folder and
+    readable by everyone: what the grader's sandbox shows submitted code, which must not find there what the
+    student's own install leaves out."""
+    import hashlib
+    import os
+    import tempfile
+
+    from considerations.paths import data_dir
+
+    source = data_dir().resolve()
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
+    target = Path(tempfile.gettempdir()) / f"considerations-student-data-{os.getuid()}-{digest.hexdigest()[:16]}"
+    if target.is_dir() and target.stat().st_uid == os.getuid() and (target / "sources.csv").is_file():
+        return target
+    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent))
+    write_student_data(staging, source)
+    for folder, _, files in os.walk(staging):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(Path(folder) / name, 0o644)
+    try:
+        staging.rename(target)  # atomic: another process that made it first wins
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (target.is_dir() and target.stat().st_uid == os.getuid()):
+            raise
+    return target

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 import sys
 from contextlib import contextmanager
 
@@ -345,3 +346,16 @@ def test_the_library_works_on_the_student_copy(student_data):
         assert any("student copy" in str(w.message) for w in caught)
         with pytest.raises(StudentDataError, match="student copy"):
             widgets.WeighingBoard().load("iess")
+
+
+def test_the_graders_sandbox_shows_submitted_code_only_the_student_copy():
+    """Code that reads a dropped column fails in the student's kernel; it must not succeed at grading time."""
+    from autograder.sandbox.bwrap import sandbox_env
+    from considerations.student_data import DROPPED_COLUMNS, HEADER_ONLY
+
+    folder = Path(sandbox_env()["CONSIDERATIONS_DATA"])
+    tables = shipped_tables(folder)
+    for file, columns in DROPPED_COLUMNS.items():
+        assert not set(columns) & set(tables[file.removesuffix(".csv")].columns), file
+    for file in HEADER_ONLY:
+        assert tables[file.removesuffix(".csv")].empty, file

@@ -4,7 +4,9 @@ One place for what a sandbox can see, used by the cold and the warm sandbox alik
 The course library the sandbox imports is the one the host imported: its folder is
 bound at /opt/autograder/lib/considerations and put first on PYTHONPATH, and its
 data folder is named by CONSIDERATIONS_DATA, so an editable install pointing at
-another checkout cannot make the sandbox import (or fail to find) a different copy.
+another checkout cannot make the sandbox import (or fail to find) a different copy. That folder is
+the student copy of the data (considerations/student_data.py), so submitted code finds there no
+more than a student's own install has: no voices, directions or accepted alternatives.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 from pathlib import Path
 
 import considerations
-from considerations.paths import data_dir
+from considerations.student_data import student_data_dir
 
 from autograder.sandbox.protocol import Limits
 
@@ -81,7 +83,7 @@ def _library() -> Path:
 def _read_only_paths() -> list[Path]:
     """What the sandbox may read at its own path: Python, the venv's packages and the course data."""
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix)}
-    paths.add(data_dir().resolve())
+    paths.add(student_data_dir())  # the student copy of the data: what students' own install has
     for p in sys.path:  # other site-packages folders of this interpreter
         if p and "site-packages" in p and Path(p).is_dir():
             paths.add(Path(p))
@@ -99,7 +101,7 @@ def sandbox_env() -> dict[str, str]:
     return {
         "HOME": f"{SCRATCH}/work", "TMPDIR": SCRATCH,
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "PYTHONPATH": LIB_MOUNT, "CONSIDERATIONS_DATA": str(data_dir().resolve()),
+        "PYTHONPATH": LIB_MOUNT, "CONSIDERATIONS_DATA": str(student_data_dir()),
         "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": SCRATCH,
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
