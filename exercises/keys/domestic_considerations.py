@@ -80,7 +80,9 @@ def q4_period_policies() -> Key:
 
 def q5_ttp_balance() -> Key:
     weighs = sentences(IESS, 72)  # the conclusion: Islamabad's foremost concern, "permanent sources of concern"
-    regardless = sentences(IESS, 28, 30)  # TTP a domestic issue; recognition "regardless of TTP's situation"
+    # TTP a domestic issue; recognition "regardless of TTP's situation"; the conclusion: resolve the issues
+    # internally, an approach that "may create a favorable ground" for recognition
+    regardless = sentences(IESS, 28, 30, 75, 76)
     return Key(value=(weighs, regardless), cite=("iess-75", "iess-30"))
 
 
