@@ -172,7 +172,7 @@ function render({ model, el }) {
     const plotW = width - labelW - 2 * pad;
     const mid = labelW + pad + plotW / 2;
     const scale = plotW / 2 / 10; // ±10 per consideration
-    const top = 30;
+    const top = narrow ? 46 : 30; // narrow: the tick numbers go below the axis titles, not over them
     const height = top + considerations.length * rowH + 10;
     geometry = { mid, scale, narrow };
     chartTitle = s("title");
