@@ -294,7 +294,8 @@ ASSIGNMENTS: dict[str, list[Question]] = {
             options=LETTERS,
         ),
         Classification(
-            "q7_expected_outcomes", 3, "comparing_the_articles",
+            # Two items, three labels, and the commentary's outlook accepts two: a guess does well, so it is worth little.
+            "q7_expected_outcomes", 1.5, "comparing_the_articles",
             "What outcome does each article expect for Pakistan in the coming months?",
             items=(IESS, COMMENTARY), labels=OUTCOMES,
         ),
@@ -304,7 +305,7 @@ ASSIGNMENTS: dict[str, list[Question]] = {
             options=OUTCOMES,
         ),
         Evidence(
-            "q9_outcome_evidence", 3, "international_order",
+            "q9_outcome_evidence", 4, "international_order",
             "Three quotes on Pakistan's international constraints: Washington, isolation, the lenders.",
             consideration_id="us_west_imf", source_id=None, min_quotes=3,
         ),

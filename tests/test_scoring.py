@@ -112,11 +112,11 @@ def test_evidence_worked_example_three_quotes():
         FABRICATED,
     ]
     result = _score("weighing_the_factors", "q9_outcome_evidence", answer)
-    assert result.score == pytest.approx(1.0)
+    assert result.score == pytest.approx(4 / 3, abs=1e-4)  # one part of three, of 4 points
     assert result.status == "partial"
     # The review's E2 case: the commentary's lenders sentence now answers its part.
     lenders = "Pakistan’s economy is in the ICU, heavily dependent on IMF bailout packages, U.S. support, and investment"
-    assert _score("weighing_the_factors", "q9_outcome_evidence", answer[:1] + [lenders]).score == pytest.approx(2.0)
+    assert _score("weighing_the_factors", "q9_outcome_evidence", answer[:1] + [lenders]).score == pytest.approx(8 / 3, abs=1e-4)
 
 
 def test_evidence_from_the_other_article_does_not_count():
