@@ -9,9 +9,7 @@ not part of the student's install.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +36,6 @@ class Key:
     option_feedback: dict[str, str] = field(default_factory=dict)
     tolerance: float = 1e-6
     basis: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def fingerprint(self) -> str:
-        payload = json.dumps(
-            [self.value, list(self.cite), self.option_feedback, self.tolerance, self.basis],
-            sort_keys=True, default=list,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _load_module(path: Path):
@@ -82,15 +73,6 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
             raise ValueError(f"{path}: the key for {qid} does not fit its question: {'; '.join(problems)}")
         keys[qid] = key
     return keys
-
-
-def keys_fingerprint(assignment: str, course_dir: Path) -> str:
-    """Changes whenever any key of the assignment changes (used for incremental re-grading)."""
-    keys = load_keys(assignment, course_dir)
-    digest = hashlib.sha256()
-    for qid in sorted(keys):
-        digest.update(qid.encode() + keys[qid].fingerprint().encode())
-    return digest.hexdigest()
 
 
 NOT_DISCUSSED = "not_discussed"
