@@ -71,12 +71,6 @@ def quotes(*claim_ids: str, with_claim: bool = False) -> Markdown:
     return Markdown("\n".join(quote_markdown(c, with_claim) for c in claim_ids))
 
 
-def claim_text(claim_id: str) -> Markdown:
-    """The module's paraphrase of a claim, with its id."""
-    row = _claim(claim_id)
-    return Markdown(f"{row['claim']} (`{claim_id}`)")
-
-
 def reading_markdown(consideration_id: str, source_id: str) -> str:
     readings = load_readings()
     row = readings[(readings.consideration_id == consideration_id) & (readings.source_id == source_id)]
