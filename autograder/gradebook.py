@@ -245,12 +245,6 @@ class GradebookWriter:
         gb.db.flush()
 
 
-def record(course: Course, outcome: SubmissionOutcome, timestamp: str | None = None) -> None:
-    """Record one outcome (opens the gradebook for it; use GradebookWriter for a batch)."""
-    with GradebookWriter(course) as writer:
-        writer.record(outcome, timestamp)
-
-
 def write_autograded_notebooks(course: Course, outcome: SubmissionOutcome, prepared_cells: dict[str, list[dict]]) -> None:
     """The notebooks as graded (the instructor's structure with the student's answers), for formgrader."""
     folder = course.autograded_dir(outcome.student, outcome.assignment)
