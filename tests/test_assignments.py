@@ -22,12 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers.answers import keys, messages
+from helpers.answers import messages, score_all
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
 from autograder.commands.assign import build_notebook, wheel_name
-from autograder.scoring import score_assignment
 from considerations import load_claims, load_considerations, load_sources, load_timeline
 from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEXTS, question
 
@@ -330,7 +329,7 @@ def test_generate_assignment_and_the_release_scores_zero(tmp_path):
         auto = [q.qid for q in auto_questions(assignment)]
         assert sorted(errors) == sorted([(f"{qid}_answer", "NotImplementedError") for qid in auto]
                                         + [(qid, "NameError") for qid in auto]), errors
-        results = score_assignment(assignment, answers, keys(assignment))
+        results = score_all(assignment, answers)
         assert all(r.score == 0 for r in results), assignment
         assert {r.status for r in results} <= {"missing", "pending_manual"}
 
@@ -340,7 +339,7 @@ def test_generate_assignment_and_the_release_scores_zero(tmp_path):
 @pytest.mark.parametrize("assignment", NAMES)
 def test_solutions_score_full_marks(assignment, tmp_path):
     answers, _ = execute_answers(read(source_path(assignment)), tmp_path, allow_errors=False, assignment=assignment)
-    results = score_assignment(assignment, answers, keys(assignment))
+    results = score_all(assignment, answers)
     for r in results:
         if not question(assignment, r.qid).auto_graded:
             assert r.status == "pending_manual"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from autograder.keys import Key, load_keys
 from considerations.assignments import ASSIGNMENTS
+from considerations.questions import MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
@@ -75,3 +76,8 @@ def score(assignment: str, qid: str, answer):
     from considerations.assignments import question
 
     return question(assignment, qid).grade(answer, keys(assignment).get(qid))
+
+
+def score_all(assignment: str, answers: dict) -> list:
+    """Every question of the assignment scored on `answers` (an absent one as missing), by its type."""
+    return [q.grade(answers.get(q.qid, MISSING), keys(assignment).get(q.qid)) for q in ASSIGNMENTS[assignment]]
