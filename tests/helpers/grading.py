@@ -52,7 +52,7 @@ def _text(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def solution_notebook(source: Path, assignment: str = "") -> dict:
+def solution_notebook(source: Path) -> dict:
     """The instructor's notebook as a student who got everything right would submit it."""
     nb = load(source)
     for cell in nb["cells"]:
@@ -61,7 +61,7 @@ def solution_notebook(source: Path, assignment: str = "") -> dict:
     return nb
 
 
-def release_notebook(source: Path, assignment: str = "") -> dict:
+def release_notebook(source: Path) -> dict:
     """What nbgrader releases: answers replaced by stubs (a blank submission)."""
     nb = solution_notebook(source)
     for cell in nb["cells"]:
