@@ -21,7 +21,6 @@ import html
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-import pandas as pd
 from IPython.display import Markdown
 
 from considerations.data import (
@@ -32,6 +31,7 @@ from considerations.data import (
     load_source_table,
 )
 from considerations.paths import data_dir
+from considerations.sentences import claim_sentences, load_sentences
 from considerations.sources import load_sources
 
 #: Where the article pages live, relative to book/ (a folder: the chapters' lint covers book/*.md only).
@@ -161,18 +161,10 @@ def _ids(value) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def _sentence_table() -> pd.DataFrame:
-    try:  # the evidence library's loader, once it exists (it validates the table)
-        from considerations.sentences import load_sentences
-    except ImportError:
-        return pd.read_csv(data_dir() / "sentences.csv", dtype=str, keep_default_na=False)
-    return load_sentences()
-
-
 @lru_cache(maxsize=4)
 def _sentences(folder: str) -> tuple[dict, ...]:
     rows = []
-    for r in _sentence_table().to_dict(orient="records"):
+    for r in load_sentences().to_dict(orient="records"):
         rows.append(
             {
                 "sentence_id": str(r["sentence_id"]),
@@ -191,41 +183,6 @@ def _sentences(folder: str) -> tuple[dict, ...]:
 def sentences() -> tuple[dict, ...]:
     """Every sentence and heading of every article (data/sentences.csv) as dicts, in order."""
     return _sentences(str(data_dir()))
-
-
-@lru_cache(maxsize=4)
-def _claim_sentences(folder: str) -> dict[str, tuple[str, ...]]:
-    from considerations.evidence import verify_quote
-
-    claims = load_claims()
-    by_source: dict[str, list[dict]] = {}
-    for row in sentences():
-        by_source.setdefault(row["source_id"], []).append(row)
-    out = {}
-    for r in claims.to_dict(orient="records"):
-        listed = r.get("sentence_ids")
-        if isinstance(listed, (list, tuple)) and listed:
-            out[r["claim_id"]] = tuple(listed)
-            continue
-        if isinstance(listed, str) and _ids(listed):
-            out[r["claim_id"]] = tuple(_ids(listed))
-            continue
-        # No sentence ids in claims.csv: the sentences the verified quote overlaps.
-        match = verify_quote(r["quote"], r["source_id"])
-        if not match.found:
-            raise ValueError(f"claim {r['claim_id']}: its quote is not in {r['source_id']}")
-        hit = tuple(
-            s["sentence_id"] for s in by_source.get(r["source_id"], []) if s["start"] < match.end and s["end"] > match.start
-        )
-        if not hit:
-            raise ValueError(f"claim {r['claim_id']}: no sentence of {r['source_id']} holds its quote")
-        out[r["claim_id"]] = hit
-    return out
-
-
-def claim_sentences() -> dict[str, tuple[str, ...]]:
-    """Claim id -> the ids of the sentences its quote comes from (in article order)."""
-    return _claim_sentences(str(data_dir()))
 
 
 def claim_anchor(claim_id: str) -> tuple[str, str]:

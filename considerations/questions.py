@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, ClassVar
 
 MISSING = object()  # the answer variable was not defined, or could not be exported
@@ -136,23 +135,15 @@ def _check_evidence(quote: str, consideration: str | None, source: str | None):
     return check_evidence(quote, consideration=consideration, source=source)
 
 
-@lru_cache(maxsize=4)
-def _claim_sentences(data_folder: str) -> dict[str, list[str]]:
-    """Claim id -> ids of the article sentences its quote lies in (claims.csv `sentence_ids`)."""
-    from considerations.data import load_claims
-
-    return {str(c.claim_id): [str(s) for s in c.sentence_ids] for c in load_claims().itertuples()}
-
-
 def sentences_of_claims(claim_ids) -> list[str]:
     """The sentence ids behind some claims or sentences (what feedback points a student to)."""
-    from considerations.paths import data_dir
+    from considerations.sentences import claim_sentences
 
-    places = _claim_sentences(str(data_dir()))
+    places = claim_sentences()
     out: list[str] = []
     for cid in claim_ids:
         # An id that is no claim's is taken as a sentence id (bases may name sentences directly).
-        out += [s for s in places.get(cid, [cid]) if s not in out]
+        out += [s for s in places.get(cid, (cid,)) if s not in out]
     return out
 
 

@@ -223,6 +223,19 @@ def load_sentences() -> pd.DataFrame:
 _HEADING_MAX_WORDS = 12
 
 
+@lru_cache(maxsize=4)
+def _claim_sentences(folder: str) -> dict[str, tuple[str, ...]]:
+    from considerations.data import load_claims
+
+    return {str(c.claim_id): tuple(str(s) for s in c.sentence_ids) for c in load_claims().itertuples()}
+
+
+def claim_sentences() -> dict[str, tuple[str, ...]]:
+    """Claim id -> the ids of the sentences its quote lies in, in article order (claims.csv
+    `sentence_ids`; validate-data checks they are exactly the sentences the quote touches)."""
+    return _claim_sentences(str(data_dir()))
+
+
 def split_source(source_id: str) -> list[dict[str, str]]:
     """Skeleton rows (no annotation) for one source: every paragraph split into sentences
     with pysbd. A paragraph that is one short segment not ending in a full stop is taken to
