@@ -29,20 +29,8 @@ from autograder.grading import (
     to_record,
 )
 from autograder.results import SUMMARY_NOTES, GradebookUnavailable, load_stored, outcome_from_stored, remove_stored, store
+from autograder.sanitise import terminal_safe
 from autograder.submission import BadSubmission
-
-
-def terminal_safe(text, limit: int = 200) -> str:
-    """Student-controlled text for the terminal: no control characters (escape sequences), capped."""
-    try:
-        from autograder.sanitise import terminal_safe as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(text, limit=limit)
-    text = str(text)
-    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
 @dataclass

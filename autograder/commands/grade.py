@@ -65,8 +65,8 @@ def run(args) -> int:
     # Imported here so that light verbs (sources, verify-quote) start fast.
     from autograder.course import open_course
     from autograder.executors import DaskExecutor, LocalExecutor
-    from autograder.pipeline import terminal_safe
     from autograder.sandbox import Limits, sandbox_available
+    from autograder.sanitise import terminal_safe
 
     course = open_course(args.course, args.assignment, "grade")
     if course is None:
