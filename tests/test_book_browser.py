@@ -18,12 +18,12 @@ import warnings
 from urllib.parse import urlparse
 
 import pytest
+from helpers.book import HTML, STATE, built_book, toc_pages
 
 from considerations import load_claims, load_timeline
 from considerations.book import article_page, claim_sentences, sentences
 from considerations.model import article_directions, article_weights, net_pressure, verdict
 from considerations.sources import load_sources
-from test_book_build import HTML, STATE, built_book, toc_pages
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -5,70 +5,26 @@ The build runs once per test run (also under pytest-xdist): `built_book()` takes
 file lock, builds through the Makefile's own targets (`make book-widgets
 book-html`: npm packages, vendored widget JavaScript, then the Jupyter Book build,
 incremental thanks to the execution cache) and records the result for the other
-workers. `test_book_browser.py` uses the same function.
+workers (`helpers.book.built_book`; `test_book_browser.py` uses it too).
 """
 
 from __future__ import annotations
 
-import fcntl
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import time
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers.book import toc_pages  # noqa: F401 - shared with the lint and browser tests
+from helpers.book import BOOK, HTML, built_book, toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOK = ROOT / "book"
-HTML = BOOK / "_build" / "html"
-STATE = BOOK / "_build" / ".pytest-book"
-BUILD_TIMEOUT = 3600
 
 pytestmark = pytest.mark.slow
-
-_RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}-{uuid.uuid4().hex}"
-
-
-def built_book() -> dict:
-    """Build the book once per test run; return {"returncode", "output", "seconds", "html"}."""
-    STATE.mkdir(parents=True, exist_ok=True)
-    result_file = STATE / "result.json"
-    with open(STATE / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if result_file.is_file():
-                result = json.loads(result_file.read_text())
-                if result.get("run") == _RUN_ID:
-                    return result
-            started = time.monotonic()
-            proc = subprocess.run(
-                ["make", "--no-print-directory", "book-widgets", "book-downloads", "book-html"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=BUILD_TIMEOUT,
-                env={**os.environ, "MAKEFLAGS": "", "MAKELEVEL": ""},
-            )
-            result = {
-                "run": _RUN_ID,
-                "returncode": proc.returncode,
-                "output": proc.stdout + proc.stderr,
-                "seconds": round(time.monotonic() - started, 1),
-                "html": str(HTML),
-            }
-            result_file.write_text(json.dumps(result))
-            return result
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
 
 @pytest.fixture(scope="module")
 def book() -> dict:
