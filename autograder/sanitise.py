@@ -18,6 +18,7 @@ Nothing a student writes may execute where an instructor looks (issue 9, class 1
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -139,6 +140,8 @@ def _nbgrader_meta(meta) -> dict:
             continue
         if not isinstance(value, kind):
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            continue  # json.dumps would write NaN or Infinity, which nbformat and formgrader cannot read
         if key == "grade_id" and not _GRADE_ID.match(value):
             continue
         if isinstance(value, str) and key != "grade_id":

@@ -83,6 +83,8 @@ def read_notebook(path: Path) -> dict:
             f"{path.name} is not a valid notebook (invalid JSON at line {error.lineno}, column {error.colno}); "
             "open it in Jupyter, save it, and submit again"
         ) from None
+    except ValueError as error:  # an integer of over 4,300 digits (Python's limit on converting one)
+        raise BadSubmission(f"{path.name} is not a usable notebook: {str(error)[:80]}") from None
     except RecursionError:  # the C parser recurses once per nesting level
         raise BadSubmission(f"{path.name} is not a usable notebook: its JSON is nested far too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import signal
@@ -102,6 +103,14 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not an answer")
 
 
+def _finite_float(text: str) -> float:
+    # 1e400 is no NaN or Infinity literal but parses to infinity: refused like them (the runner never sends it).
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is not a finite number")
+    return value
+
+
 class JobReader:
     """The host's reading of one run: the raw output (capped) and the runner's records (capped).
 
@@ -160,7 +169,7 @@ class JobReader:
 
     def _record(self, line: bytes) -> bool:
         try:
-            record = json.loads(line.decode("utf-8"), parse_constant=_no_constants)
+            record = json.loads(line.decode("utf-8"), parse_constant=_no_constants, parse_float=_finite_float)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return False
         if not isinstance(record, dict):

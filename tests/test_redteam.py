@@ -1,0 +1,54 @@
+"""Red-team regressions (issue 9 variants not in the attack suite): hostile numbers and notebook
+JSON stopped at the boundary, with a clear reason and nothing non-finite stored."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from helpers.sandbox import attack, require_sandbox
+
+from autograder.sandbox import Limits, run_in_sandbox
+from autograder.sandbox.protocol import JobReader
+from autograder.submission import BadSubmission, read_notebook
+
+
+def test_a_forged_record_with_an_overflowing_float_is_refused_not_infinity():
+    reader = JobReader(Limits(), ["q1"])
+    reader.feed_result(b'{"answer": "q1", "value": 1e400}\n{"done": true}\n')
+    result = reader.result(timed_out=False, returncode=0, seconds=0.1)
+    assert "q1" not in result.answers and "damaged" in result.failure
+    negative = JobReader(Limits(), ["q1"])
+    negative.feed_result(b'{"answer": "q1", "value": {"a": [-1e999]}}\n{"done": true}\n')
+    assert "damaged" in negative.result(timed_out=False, returncode=0, seconds=0.1).failure
+    fine = JobReader(Limits(), ["q1"])
+    fine.feed_result(b'{"answer": "q1", "value": 1.5e300}\n{"done": true}\n')
+    assert fine.result(timed_out=False, returncode=0, seconds=0.1).answers == {"q1": 1.5e300}
+
+
+@pytest.mark.sandbox
+def test_student_code_forging_infinity_on_the_channel_gets_no_answer():
+    require_sandbox()
+    result = run_in_sandbox([attack("sandbox_forged_infinity")], ["answer"], Limits(wall_seconds=20))
+    assert "answer" not in result.answers and not result.ok
+    honest = run_in_sandbox(["answer = sum(range(10))"], ["answer"], Limits(wall_seconds=20))
+    assert honest.ok and honest.answers == {"answer": 45}
+
+
+def test_a_notebook_with_a_5000_digit_integer_is_a_bad_submission_not_a_grader_error(tmp_path):
+    path = tmp_path / "a.ipynb"
+    path.write_text('{"cells": [{"cell_type": "code", "source": "", "execution_count": ' + "9" * 5000 + "}]}")
+    started = time.monotonic()
+    with pytest.raises(BadSubmission, match="not a usable notebook"):
+        read_notebook(path)
+    assert time.monotonic() - started < 2
+
+
+def test_nan_in_notebook_metadata_never_reaches_the_autograded_notebook_as_invalid_json():
+    from autograder.sanitise import sanitise_notebook
+
+    nb = {"metadata": {"x": float("nan")}, "cells": [
+        {"cell_type": "code", "source": "", "execution_count": float("inf"), "outputs": [],
+         "metadata": {"nbgrader": {"points": float("inf"), "grade": True, "grade_id": "x", "solution": False}}}]}
+    json.dumps(sanitise_notebook(nb), allow_nan=False)  # strict JSON: nbformat and formgrader can read it
