@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from helpers.cli import run_cli
 from helpers.grading import build_course, find_cell, release_notebook, solution_notebook, write_submission
+from helpers.sandbox import require_sandbox
 
-from autograder.sandbox import sandbox_available
 from considerations.assignments import ASSIGNMENTS
 
-pytestmark = pytest.mark.skipif(sandbox_available() is not None, reason=f"no sandbox: {sandbox_available()}")
 ASSIGNMENT = list(ASSIGNMENTS)[0]
 ESSAY = next(q.qid for q in ASSIGNMENTS[ASSIGNMENT] if q.kind == "free_text")
 TOKEN = "formgrader-test-token"
@@ -43,6 +42,11 @@ HOSTILE_ESSAY = (
     f'<details open ontoggle="{_JS}"><summary>more</summary>x</details>\n\n'
     "[the article](javascript:window.__pwned=1)\n"
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _needs_sandbox():
+    require_sandbox()  # skips without bubblewrap; fails under AUTOGRADER_REQUIRE_SANDBOX=1 (make test, CI)
 
 
 def free_port() -> int:
