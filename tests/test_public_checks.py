@@ -16,7 +16,6 @@ import ast
 import contextlib
 import io
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -184,12 +183,3 @@ def test_no_key_module_is_importable_from_the_student_package():
         except ModuleNotFoundError:
             spec = None
         assert spec is None, f"{name} is importable from the student's package"
-
-
-def test_wheel_ships_no_exercises():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
-    shipped = list(wheel.get("packages", [])) + list(wheel.get("force-include", {}).keys()) + list(
-        wheel.get("force-include", {}).values()
-    )
-    assert not any("exercises" in str(p) or "keys" in str(p) for p in shipped), shipped
