@@ -219,12 +219,16 @@ def sanitise_notebook(nb: dict) -> dict:
 # --- CSV and terminal ---------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_CSV_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def csv_safe(value) -> str:
     """The value as CSV text that a spreadsheet shows as text: a cell that starts with
     = + - @ tab or a line break (OWASP's list) gets a leading apostrophe."""
     text = "" if value is None else str(value)
+    # Control characters (ESC, BEL: a terminal `cat`ing the file, or `export --to -`, would obey their
+    # sequences) and bidi overrides (text that reads differently than it is) shown as visible escapes.
+    text = _CSV_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     # Leading spaces do not stop LibreOffice or Excel from reading " =1+1" as a formula.
     if text.lstrip(" ").startswith(_FORMULA_START):
         return "'" + text

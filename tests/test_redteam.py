@@ -52,3 +52,21 @@ def test_nan_in_notebook_metadata_never_reaches_the_autograded_notebook_as_inval
         {"cell_type": "code", "source": "", "execution_count": float("inf"), "outputs": [],
          "metadata": {"nbgrader": {"points": float("inf"), "grade": True, "grade_id": "x", "solution": False}}}]}
     json.dumps(sanitise_notebook(nb), allow_nan=False)  # strict JSON: nbformat and formgrader can read it
+
+
+@pytest.mark.parametrize("hostile", [
+    "\x1b]0;PWNED\x07\x1b[2J",  # OSC title + clear screen: obeyed by a terminal showing `export --to -` or `cat grades.csv`
+    "\x1b]52;c;cm0gLXJmIH4=\x07",  # OSC 52: writes the instructor's clipboard
+    "\u202eevil\u2066",  # bidi overrides: the note reads differently from what it is
+    "\x9b31m",  # C1 CSI
+])
+def test_a_grade_id_with_escape_sequences_reaches_the_csv_as_visible_text(hostile):
+    """A student's cell metadata names the cell; the name is quoted in the submission's notes, which
+    the CSV carries: no control or bidi character may reach the file."""
+    from autograder.sanitise import csv_safe
+
+    note = f"reading_the_sources: a cell labelled '{hostile}' is not part of this assignment"
+    cell = csv_safe(note)
+    assert not any(ch in cell for ch in "\x1b\x07\x9b\u202e\u2066"), cell
+    assert csv_safe("=" + hostile).startswith("'") or csv_safe("=" + hostile).startswith("\\")
+    assert csv_safe("line one\nline two\ttab") == "line one\nline two\ttab"  # what CSV quotes keeps
