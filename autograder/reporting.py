@@ -152,6 +152,27 @@ class AnswerView:
     entries: list[str] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     more: int = 0  # entries not shown
+    paragraphs: list[list[str]] = field(default_factory=list)  # a written answer: paragraphs of lines
+
+
+_BLOCK_START = re.compile(r"\s*([-*+>#]|\d+[.)])\s")
+
+
+def prose(value: str) -> list[list[str]]:
+    """A written answer as its Markdown reads: paragraphs split at blank lines, and a line break
+    inside a paragraph kept only before a list item, heading or quote (the notebook's hard-wrapped
+    lines join, so the answer reflows on a phone instead of breaking mid-sentence)."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not _BLOCK_START.match(line):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            else:
+                lines.append(line.strip())
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
 
 
 def _inline(value) -> str:
@@ -190,7 +211,8 @@ def show_answer(value) -> AnswerView:
     if value is None or value == "" or value == [] or value == {}:
         return AnswerView("none")
     if isinstance(value, str):
-        return AnswerView("text", text=text(value, 4 * MAX_TEXT))
+        shown = text(value, 4 * MAX_TEXT)
+        return AnswerView("text", text=shown, paragraphs=prose(shown))
     if isinstance(value, list):
         return AnswerView("list", entries=[_inline(v) for v in value[:MAX_ITEMS]], more=max(0, len(value) - MAX_ITEMS))
     if isinstance(value, dict):

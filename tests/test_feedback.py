@@ -124,6 +124,16 @@ def test_the_hand_grade_and_comment_reach_the_student_with_the_total():
     assert "**In short:**" in page  # the written answer, as written
 
 
+def test_a_hard_wrapped_essay_reflows_as_its_paragraphs():
+    # Notebook answers are often wrapped by hand; shown as typed they broke mid-sentence at
+    # 375 px (walkthrough 2026-11-29). Lines join as Markdown joins them; lists keep their lines.
+    page, _ = render_scenario("hand_graded_essay")
+    assert ("<p>The IESS analysis is the better witness for Pakistan&#39;s official line: it quotes Shafqat Ali "
+            "Khan by name, while the commentary relies on anonymous officials.</p><p>**In short:**") in page
+    from autograder.reporting import prose
+    assert prose("One\ntwo.\n\n- a\n- b\n1. c\nd") == [["One two."], ["- a", "- b", "1. c d"]]
+
+
 def test_failed_and_invalid_submissions_say_what_went_wrong_and_what_to_do():
     page, _ = render_scenario("failed_run")
     assert "could not be graded in full" in page and "q5_loaded_language_answer" in page
