@@ -94,5 +94,6 @@ class Checker:
             )
         print(
             f"{qid}: form OK ({question.describe_form()}). "
-            f"Whether it is right is checked when your work is graded. Chapter: {question.chapter}"
+            f"Whether it is right is checked when your work is graded. "
+            f"Chapter '{question.chapter}': {chapter_url(question.chapter, question.section)}"
         )

@@ -547,7 +547,7 @@ class Evidence(Question):
                     "the question asks; reread the question's parts", sentences))
         unanswered = len(parts) - sum(p is not None for p in filled)
         if unanswered:
-            feedback.append(FeedbackItem(None, False, f"{unanswered} of the {len(parts)} parts have no quote that answers them"))
+            feedback.append(FeedbackItem(None, False, (f"{unanswered} of the {len(parts)} parts " + ("has no quote that answers it" if unanswered == 1 else "have no quote that answers them"))))
         return self.points * (len(parts) - unanswered) / len(parts), feedback
 
     def examples(self, key):
