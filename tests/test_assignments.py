@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import ROOT, EXERCISES
 from helpers.answers import messages, score_all
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
@@ -30,8 +31,6 @@ from autograder.commands.assign import build_notebook, wheel_name
 from considerations import load_claims, load_considerations, load_sources, load_timeline
 from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEXTS, question
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = ROOT / "exercises"
 VENV_BIN = Path(sys.executable).parent
 NAMES = list(ASSIGNMENTS)
 CHAPTERS = {

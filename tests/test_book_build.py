@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import ROOT
 from helpers.book import BOOK, HTML, built_book, toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 

@@ -4,16 +4,15 @@ import csv
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from considerations import UnusableQuote, check_evidence, load_sources, verify_quote
 from considerations.evidence import ELLIPSIS_RULE, MAX_QUOTE_CHARS, MIN_FRAGMENT_WORDS, NEGATIONS, normalise, words
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCES = load_sources()
 IESS = SOURCES["iess-analysis"].body
 COMM = SOURCES["brotherhood-commentary"].body

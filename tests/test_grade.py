@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from helpers.cli import run_cli
 from helpers.grading import (
     attack_notebook,
@@ -32,7 +33,6 @@ from autograder.keys import load_keys
 from autograder.results import question_messages
 from considerations.assignments import ASSIGNMENTS
 
-ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT_NAMES = list(ASSIGNMENTS)
 CHEATED = ASSIGNMENT_NAMES[0]  # the adversarial set is aimed at the first assignment
 ATTACKS = ["ast_transformer", "input_transformer", "settrace", "always_equal", "read_instructor_files",

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from helpers.fakes import FakeExecutor
 from helpers.grading import build_course, release_notebook, write_submission
 from nbgrader.api import Gradebook
@@ -20,7 +21,6 @@ from autograder.sandbox import Limits
 from considerations.assignments import ASSIGNMENTS
 
 ASSIGNMENT = "reading_the_sources"
-ROOT = Path(__file__).resolve().parent.parent
 AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if getattr(q, "auto_graded", q.kind != "free_text")]
 ESSAY = next(q.qid for q in ASSIGNMENTS[ASSIGNMENT] if q not in AUTO)
 

@@ -33,7 +33,8 @@ from contextlib import contextmanager
 import nbformat
 import pandas as pd
 import pytest
-from helpers.answers import EXERCISES, ROOT, auto_points, keys
+from helpers import EXERCISES, ROOT
+from helpers.answers import auto_points, keys
 
 from autograder.keys import load_solutions
 from considerations.assignments import ASSIGNMENTS, OPTION_TEXTS

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+from helpers import ROOT
 from helpers.book import toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 EXERCISES = ROOT / "exercises" / "source"
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)

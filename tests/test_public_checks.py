@@ -20,13 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import ROOT, EXERCISES
 from helpers.answers import key_of, malformed, right, wrong
 
 from considerations.assignments import ASSIGNMENTS
 from considerations.checks import Checker
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = ROOT / "exercises"
 PACKAGE = ROOT / "considerations"
 AUTO = [(a, q.qid) for a, qs in ASSIGNMENTS.items() for q in qs if q.auto_graded]
 BROTHERS = "Several hardline leaders in Pakistan began calling the Taliban their brothers"

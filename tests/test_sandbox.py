@@ -10,13 +10,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from helpers.sandbox import require_sandbox
 
 from autograder.sandbox import Limits, WarmSandbox, run_in_sandbox, sandbox_fingerprint
 from autograder.sandbox.uids import lease_uid
 
 pytestmark = pytest.mark.sandbox
-ROOT = Path(__file__).resolve().parent.parent
 FAST = Limits(wall_seconds=20)
 _warm: dict = {}
 

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from considerations import load_sources
 from considerations.sentences import COLUMNS, load_sentences, split_source, validate_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _read(path: Path) -> list[dict[str, str]]:

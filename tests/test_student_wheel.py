@@ -14,8 +14,8 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 import student_wheel  # noqa: E402 (a build script, not a package)
 

@@ -10,6 +10,7 @@ import string
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from helpers.grading import find_cell, release_notebook, solution_notebook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,6 @@ from autograder.results import SubmissionOutcome, load_stored, store
 from autograder.sandbox import RunResult
 from autograder.submission import BadSubmission, prepare, read_notebook, read_plain_file
 
-ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "reading_the_sources"
 COURSE = Course(ROOT / "exercises")
 INSTRUCTOR = COURSE.instructor_notebooks(ASSIGNMENT)[0]

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "third_article"
 SOURCE = "test-fixture-article"
 QUOTE = "cross-border trade with Kabul makes an early recognition attractive to Islamabad"

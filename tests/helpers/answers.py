@@ -7,14 +7,12 @@ bank, the public checks, grading and the benchmark do not each keep a copy per t
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from autograder.keys import Key, load_keys
 from considerations.assignments import ASSIGNMENTS
 from considerations.questions import MISSING
 
-ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = ROOT / "exercises"
+from . import EXERCISES
 
 
 @cache

@@ -8,11 +8,11 @@ import os
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import ROOT
+
 BOOK = ROOT / "book"
 HTML = BOOK / "_build" / "html"
 STATE = BOOK / "_build" / ".pytest-book"

@@ -14,8 +14,8 @@ import re
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = ROOT / "exercises"
+from . import EXERCISES, ROOT
+
 ATTACKS = ROOT / "tests" / "fixtures" / "attacks"
 _SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION\n?", re.S)
 FABRICATED_QUOTE = "Pakistan has decided to recognise the Taliban government next week, officials confirmed"

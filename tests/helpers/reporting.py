@@ -26,7 +26,8 @@ from autograder import reporting
 from autograder.commands.feedback import render_page
 from autograder.reporting import Sentence, submission_view
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from . import ROOT
+
 GOLDEN = ROOT / "tests" / "golden"
 SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if (p / "stored.json").is_file())
 ASSIGNMENT = "reading_the_sources"
