@@ -18,7 +18,6 @@ from . import EXERCISES, ROOT
 
 ATTACKS = ROOT / "tests" / "fixtures" / "attacks"
 _SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION\n?", re.S)
-FABRICATED_QUOTE = "Pakistan has decided to recognise the Taliban government next week, officials confirmed"
 
 
 def build_course(dest: Path) -> Path:
@@ -102,7 +101,9 @@ def wrong_value(question, key, all_wrong: bool = False):
     if kind == "number":
         return float(key.value) + 1000.0
     if kind == "evidence":
-        return [FABRICATED_QUOTE] * question.min_quotes
+        from .answers import FABRICATED
+
+        return [FABRICATED] * question.min_quotes
     if kind == "weights":
         return {item: 5 for item in question.items}
     raise ValueError(kind)
