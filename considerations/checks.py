@@ -21,6 +21,11 @@ ELLIPSIS_HINT = ("Copy the words exactly; mark words you leave out with '...' "
                  "(the parts must come in order, from one paragraph).")
 
 
+WORDS_RULE = ("copy the article's words: case, quotation marks, dashes and punctuation may differ, "
+              "words may not (a changed, added or dropped word does not match); to leave words out, "
+              "put ... in their place, with 4 or more copied words on each side")
+
+
 def _ellipsis_rule() -> str:
     try:
         from considerations.evidence import ELLIPSIS_RULE
@@ -36,7 +41,7 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
     from considerations.sources import load_sources
 
     where = "that article" if source_id else "the articles"
-    problems, spans, missing = [], [], False
+    problems, spans, missing, cut = [], [], False, False
     for i, quote in enumerate(quotes, start=1):
         if type(quote) is not str:
             problems.append(f"quote {i} should be a string; got a {type(quote).__name__}")
@@ -54,6 +59,7 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
                 continue
         if not match.found:
             missing = True
+            cut = cut or "..." in quote or "…" in quote
             hint = f"quote {i} was not found word for word in {where}."
             if match.closest_passage:
                 hint += f"\n      The closest passage is: \"{_shorten(match.closest_passage)}\""
@@ -64,8 +70,8 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
                 problems.append(f"quote {i} overlaps quote {j}; overlapping quotes count once")
                 break
         spans.append((i, (match.source, match.start, match.end)))
-    if missing:  # the rule once, after the quotes it concerns
-        problems.append(f"how to quote: {_ellipsis_rule()}")
+    if missing:  # the rule once, after the quotes it concerns; the ellipsis rule only for a cut quote
+        problems.append(f"how to quote: {_ellipsis_rule() if cut else WORDS_RULE}")
     return problems
 
 
