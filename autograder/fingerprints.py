@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,23 +40,14 @@ def library_fingerprint() -> str:
 _SANDBOX_FPS: dict[str, str] = {}
 
 
-def _sandbox_fingerprint(limits_repr: str, limits) -> str:
-    try:
-        from autograder.sandbox import sandbox_fingerprint
-    except ImportError:
-        sandbox_fingerprint = None
-    if sandbox_fingerprint is not None and limits is not None:
-        return sandbox_fingerprint(limits)
-    # Until the sandbox package offers its own: every file of it, and the limits.
-    pkg = Path(autograder.__file__).parent
-    files = [*pkg.glob("sandbox*.py"), *(pkg / "sandbox").rglob("*.py")]
-    return hashlib.sha256((_hash_files(files) + limits_repr).encode()).hexdigest()
-
-
 def sandbox_part(limits) -> str:
-    limits_repr = repr(sorted(asdict(limits).items())) if is_dataclass(limits) else repr(limits)
+    """The sandbox package's files and the limits (None: the defaults), hashed once per set of limits."""
+    from autograder.sandbox import Limits, sandbox_fingerprint
+
+    limits = Limits() if limits is None else limits
+    limits_repr = repr(sorted(asdict(limits).items()))
     if limits_repr not in _SANDBOX_FPS:
-        _SANDBOX_FPS[limits_repr] = _sandbox_fingerprint(limits_repr, limits)
+        _SANDBOX_FPS[limits_repr] = sandbox_fingerprint(limits)
     return _SANDBOX_FPS[limits_repr]
 
 
