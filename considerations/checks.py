@@ -17,27 +17,15 @@ from considerations.assignments import ASSIGNMENTS
 from considerations.paths import chapter_url
 from considerations.questions import AnswerFormError
 
-ELLIPSIS_HINT = ("Copy the words exactly; mark words you leave out with '...' "
-                 "(the parts must come in order, from one paragraph).")
-
-
 WORDS_RULE = ("copy the article's words: case, quotation marks, dashes and punctuation may differ, "
               "words may not (a changed, added or dropped word does not match); to leave words out, "
               "put ... in their place, with 4 or more copied words on each side")
 
 
-def _ellipsis_rule() -> str:
-    try:
-        from considerations.evidence import ELLIPSIS_RULE
-    except ImportError:
-        return ELLIPSIS_HINT
-    return ELLIPSIS_RULE
-
-
 def quote_problems(quotes, source_id: str | None) -> list[str]:
     """Problems a student can fix before grading: a quote not in the text (with the closest
     passage), a quote from the other article, quotes that overlap. Says nothing about relevance."""
-    from considerations.evidence import UnusableQuote, verify_quote
+    from considerations.evidence import ELLIPSIS_RULE, UnusableQuote, verify_quote
     from considerations.sources import load_sources
 
     where = "that article" if source_id else "the articles"
@@ -71,7 +59,7 @@ def quote_problems(quotes, source_id: str | None) -> list[str]:
                 break
         spans.append((i, (match.source, match.start, match.end)))
     if missing:  # the rule once, after the quotes it concerns; the ellipsis rule only for a cut quote
-        problems.append(f"how to quote: {_ellipsis_rule() if cut else WORDS_RULE}")
+        problems.append(f"how to quote: {ELLIPSIS_RULE if cut else WORDS_RULE}")
     return problems
 
 
