@@ -70,3 +70,19 @@ def test_a_grade_id_with_escape_sequences_reaches_the_csv_as_visible_text(hostil
     assert not any(ch in cell for ch in "\x1b\x07\x9b\u202e\u2066"), cell
     assert csv_safe("=" + hostile).startswith("'") or csv_safe("=" + hostile).startswith("\\")
     assert csv_safe("line one\nline two\ttab") == "line one\nline two\ttab"  # what CSV quotes keeps
+
+
+@pytest.mark.parametrize("unit", ["<div>", "*_", "[", ">"])
+def test_pathological_markdown_answers_cost_the_host_little(unit):
+    """A written answer is rendered (mistune) and cleaned on the coordinator when the autograded
+    notebook is written, outside the scoring budget: 190,000 characters of "<div>" took 22 s there.
+    Text over the cap is shown escaped (linear); text at the cap renders in a second or two."""
+    from autograder.sanitise import MAX_MARKDOWN_CHARS, sanitise_markdown
+
+    sanitise_markdown("warm up the renderer")
+    for size in (190_000, MAX_MARKDOWN_CHARS):
+        text = (unit * (size // len(unit) + 1))[:size] + f" {unit}{size}"  # distinct: no cache hit
+        started = time.monotonic()
+        clean = sanitise_markdown(text)
+        assert time.monotonic() - started < 10, (unit, size)
+        assert "<script" not in clean and "onerror" not in clean
