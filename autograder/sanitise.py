@@ -78,16 +78,28 @@ def _as_single_html_block(fragment: str) -> str:
     return "<div>" + fragment.replace("\r", "").replace("\n", "&#10;") + "</div>"
 
 
-@lru_cache(maxsize=4096)
+MAX_CACHED_CHARS = 10_000  # the instructor's cells (about 2,000 at most); long answers are not kept
+
+
 def sanitise_markdown(text: str) -> str:
     """Student Markdown (with any raw HTML in it) as safe HTML that renders the same.
 
-    Cached: every submission repeats the instructor's cells (about 60 ms of rendering per
-    notebook otherwise, on the grading coordinator's one thread); only answers differ."""
+    Short texts are cached: every submission repeats the instructor's cells (about 60 ms of rendering
+    per notebook otherwise, on the grading coordinator's one thread). Long ones are not: 4,096 cached
+    answers of megabytes each would hold gigabytes in the coordinator for the whole run."""
     if len(text) > MAX_MARKDOWN_CHARS:
         shown = html.escape(text[:MAX_MARKDOWN_CHARS])
         return _as_single_html_block(f"<pre>{shown}</pre><p>[{len(text) - MAX_MARKDOWN_CHARS} more characters not shown]</p>")
+    if len(text) <= MAX_CACHED_CHARS:
+        return _render_cached(text)
+    return _render(text)
+
+
+def _render(text: str) -> str:
     return _as_single_html_block(clean_html(_markdown_to_html(text)))
+
+
+_render_cached = lru_cache(maxsize=4096)(_render)
 
 
 def _text(value, limit: int) -> str:

@@ -86,3 +86,15 @@ def test_pathological_markdown_answers_cost_the_host_little(unit):
         clean = sanitise_markdown(text)
         assert time.monotonic() - started < 10, (unit, size)
         assert "<script" not in clean and "onerror" not in clean
+
+
+def test_long_answers_are_not_kept_in_the_markdown_cache():
+    """Every submission's long answers cached for the whole run would grow the coordinator by
+    megabytes per answer (4,096 entries of up to 2 MB each)."""
+    from autograder.sanitise import MAX_CACHED_CHARS, _render_cached, sanitise_markdown
+
+    _render_cached.cache_clear()
+    sanitise_markdown("an instructor's prompt")
+    sanitise_markdown("x" * (MAX_CACHED_CHARS + 1))
+    sanitise_markdown("y" * 1_000_000)
+    assert _render_cached.cache_info().currsize == 1
