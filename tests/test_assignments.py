@@ -27,7 +27,7 @@ from helpers.answers import messages, score_all
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from autograder.commands.assign import build_notebook, wheel_name
+from autograder.commands.assign import _literal, build_notebook, wheel_name
 from considerations import load_claims, load_considerations, load_sources, load_timeline
 from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEXTS, question
 
@@ -236,6 +236,12 @@ def test_notebook_cells_match_the_bank(assignment):
         if q.kind == "multiple_choice" and q.qid in OPTION_TEXTS.get(assignment, {}):
             for option in q.options:
                 assert f'`"{option}"`' in prompt.source, f"{q.qid}: option {option!r} is shown"
+
+
+def test_a_model_answer_written_from_a_key_is_python():
+    """A type whose key holds True, False or None gets Python in its solution cell, not JSON's true/null."""
+    for value in (False, None, {"a": True, "b": "é"}, ["x", 1.5], "it's"):
+        assert ast.literal_eval(_literal(value)) == value
 
 
 @pytest.mark.parametrize("assignment", NAMES)

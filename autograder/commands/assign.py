@@ -110,12 +110,17 @@ def _solutions(assignment: str, course: Path) -> dict[str, str]:
     return solutions
 
 
+def _scalar(value) -> str:
+    """Python source for a key's value: JSON's strings and numbers are Python's, its true/false/null are not."""
+    return repr(value) if value is None or isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+
+
 def _literal(value) -> str:
     if isinstance(value, dict):
-        return "{\n" + "".join(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in value.items()) + "}"
+        return "{\n" + "".join(f"    {json.dumps(k)}: {_scalar(v)},\n" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[\n" + "".join(f"    {json.dumps(v, ensure_ascii=False)},\n" for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+        return "[\n" + "".join(f"    {_scalar(v)},\n" for v in value) + "]"
+    return _scalar(value)
 
 
 def _coding_cell(name: str, comment: str) -> str:
