@@ -19,6 +19,9 @@ AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 ASSIGNMENT = list(ASSIGNMENTS)[1]
 
 
+pytestmark = pytest.mark.sandbox  # runs student code under bubblewrap: make test, not make test-fast
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _needs_sandbox():
     require_sandbox()  # skips without bubblewrap; fails under AUTOGRADER_REQUIRE_SANDBOX=1 (make test, CI)

@@ -42,6 +42,9 @@ WHOLE_RUN_LOST = {"endless_loop", "exit_interpreter"}  # these end the run: ever
 TIMEOUT = 15
 
 
+pytestmark = pytest.mark.sandbox  # runs student code under bubblewrap: make test, not make test-fast
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _needs_sandbox():
     require_sandbox()  # skips without bubblewrap; fails under AUTOGRADER_REQUIRE_SANDBOX=1 (make test, CI)
