@@ -24,6 +24,7 @@ import nbformat
 import pytest
 from helpers import ROOT, EXERCISES
 from helpers.answers import messages, score_all
+from helpers.book import toc_pages
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
@@ -33,11 +34,6 @@ from considerations.assignments import ASSIGNMENTS, COMMENTARY, IESS, OPTION_TEX
 
 VENV_BIN = Path(sys.executable).parent
 NAMES = list(ASSIGNMENTS)
-CHAPTERS = {
-    "intro", "the_sources", "the_trigger", "counterterrorism", "durand_line", "economy", "regional_players",
-    "international_order", "refugees_and_brotherhood", "weighing_it_all", "comparing_the_articles", "timeline",
-    "glossary",
-}
 QID = re.compile(r"^q(\d+)_[a-z0-9]+(?:_[a-z0-9]+)*$")
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
@@ -115,7 +111,7 @@ def test_bank_shape(assignment):
         m = QID.match(q.qid)
         assert m, f"{q.qid} is not lower snake case starting q<N>_"
         numbers.append(int(m.group(1)))
-        assert q.chapter in CHAPTERS, q.chapter
+        assert q.chapter in toc_pages(), f"{q.qid}: {q.chapter} is not a page of book/_toc.yml"
         assert q.points > 0 and q.prompt and "\n" not in q.prompt
     assert numbers == list(range(1, len(qs) + 1)), "questions are numbered q1, q2, ... in order"
     kinds = {q.kind for q in qs}
