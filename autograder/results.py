@@ -144,16 +144,6 @@ def manual_state(question: dict, free_text="", manual_score: float | None = None
     return "unanswered" if unanswered(free_text) else "pending"
 
 
-def question_messages(question: dict) -> list[str]:
-    """The messages of a stored question result, whichever shape it has (a "feedback" list of items, or
-    the older single "message")."""
-    out = [question["message"]] if isinstance(question.get("message"), str) else []
-    for item in question.get("feedback") or []:
-        if isinstance(item, dict) and isinstance(item.get("message"), str):
-            out.append(item["message"])
-    return out
-
-
 def set_message(question: dict, message: str) -> dict:
     """Replace a question result's feedback with one message (in both shapes)."""
     question["feedback"] = [{"item": None, "ok": False, "message": message, "sentence_ids": []}]

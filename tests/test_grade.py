@@ -22,6 +22,7 @@ from helpers.grading import (
     deep,
     expected_score,
     find_cell,
+    question_messages,
     release_notebook,
     solution_notebook,
     wrong_answers_notebook,
@@ -30,7 +31,6 @@ from helpers.grading import (
 from helpers.sandbox import require_sandbox
 
 from autograder.keys import load_keys
-from autograder.results import question_messages
 from considerations.assignments import ASSIGNMENTS
 
 ASSIGNMENT_NAMES = list(ASSIGNMENTS)

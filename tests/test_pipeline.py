@@ -10,13 +10,19 @@ from pathlib import Path
 
 import pytest
 from helpers.fakes import FakeExecutor
-from helpers.grading import build_course, find_cell, release_notebook, solution_notebook, write_submission
+from helpers.grading import (
+    build_course,
+    find_cell,
+    question_messages,
+    release_notebook,
+    solution_notebook,
+    write_submission,
+)
 
 from autograder import grading, pipeline, results
 from autograder.course import Course, SubmissionFolder
 from autograder.keys import load_keys
 from autograder.pipeline import Batch, Task, tasks_for
-from autograder.results import question_messages
 from autograder.sandbox import Limits
 from considerations.assignments import ASSIGNMENTS
 

@@ -175,3 +175,9 @@ def write_submission(course: Path, student: str, assignment: str, notebooks: dic
 
 def deep(nb: dict) -> dict:
     return copy.deepcopy(nb)
+
+
+def question_messages(question: dict) -> list[str]:
+    """The feedback messages of a stored question result (autograder.json), for tests that look for words."""
+    return [item["message"] for item in question.get("feedback") or []
+            if isinstance(item, dict) and isinstance(item.get("message"), str)]
