@@ -126,8 +126,10 @@ book-clean:
 # The venv's bin/ goes first on PATH: nbgrader runs its own tools (alembic) by name.
 # AUTOGRADER_REQUIRE_SANDBOX turns "bubblewrap missing" into failures, never skips.
 # --dist loadscope keeps a module's expensive fixtures on one worker (built once).
+# Then the sandbox and attack suites once more as an ordinary user (test-nonroot, below).
 test: setup system-packages book-widgets book-downloads lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AUTOGRADER_REQUIRE_SANDBOX=1 $(PY) -m pytest -n 2 --dist loadscope --durations=15
+	@$(MAKE) --no-print-directory test-nonroot
 
 # The sandbox and attack suites once as an ordinary user (as root, e.g. CI: a system user with no
 # login is made for it and the suites run as that user): what an instructor without root gets.
