@@ -63,11 +63,12 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
             f"{path}: keys missing for {sorted(missing)}; keys for unknown questions {sorted(unknown)}"
         )
     keys = {}
+    alternatives = load_answer_alternatives()  # read once, not once per question
     for qid, function in functions.items():
         key = function()
         if not isinstance(key, Key):
             raise TypeError(f"{path}: KEYS[{qid!r}] returned {type(key).__name__}, not a Key")
-        key = with_answer_alternatives(assignment, qid, key)
+        key = with_answer_alternatives(assignment, qid, key, alternatives)
         problems = questions[qid].key_problems(key)
         if problems:
             raise ValueError(f"{path}: the key for {qid} does not fit its question: {'; '.join(problems)}")
@@ -95,11 +96,13 @@ def load_answer_alternatives():
     return table
 
 
-def with_answer_alternatives(assignment: str, qid: str, key: Key) -> Key:
-    """The key with the alternatives that data/answer_alternatives.csv lists for the question added."""
+def with_answer_alternatives(assignment: str, qid: str, key: Key, table=None) -> Key:
+    """The key with the alternatives that data/answer_alternatives.csv lists for the question added
+    (`table`: that file as `load_answer_alternatives` returns it, when the caller has read it already)."""
     from dataclasses import replace
 
-    table = load_answer_alternatives()
+    if table is None:
+        table = load_answer_alternatives()
     rows = table[(table["assignment"] == assignment) & (table["question"] == qid)]
     if rows.empty:
         return key
