@@ -93,7 +93,8 @@ def timed(cmd: list[str], cwd: Path, extra_pids=()) -> tuple[float, int, int, st
 def make_batch(course: Path, n: int) -> int:
     """n submissions spread over the assignments (each notebook variant built once, then copied)."""
     assignments = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
-    makers = [solution_notebook, wrong_answers_notebook, release_notebook]
+    makers = [lambda source, _: solution_notebook(source), wrong_answers_notebook,
+              lambda source, _: release_notebook(source)]
     texts: dict[tuple[str, int, str], str] = {}
     for i in range(n):
         assignment = assignments[i % len(assignments)]
