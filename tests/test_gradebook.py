@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
+from helpers.answers import auto_questions, right_answers
 from helpers.fakes import FakeExecutor
 from helpers.grading import build_course, release_notebook, write_submission
 from nbgrader.api import Gradebook
@@ -21,7 +22,7 @@ from autograder.sandbox import Limits
 from considerations.assignments import ASSIGNMENTS
 
 ASSIGNMENT = "reading_the_sources"
-AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if getattr(q, "auto_graded", q.kind != "free_text")]
+AUTO = auto_questions(ASSIGNMENT)
 ESSAY = next(q.qid for q in ASSIGNMENTS[ASSIGNMENT] if q not in AUTO)
 
 
@@ -48,16 +49,6 @@ def course(template, tmp_path):
     return Course(tmp_path / "course")
 
 
-def right(keys):
-    out = {}
-    for q in AUTO:
-        key = keys[ASSIGNMENT].get(q.qid)
-        if key is not None:
-            v = key.value
-            out[q.qid] = {k: (x[0] if isinstance(x, tuple) else x) for k, x in v.items()} if isinstance(v, dict) else v
-    return out
-
-
 def auto_scores(course, student):
     with Gradebook(course.gradebook_url) as gb:
         sub = gb.find_submission(ASSIGNMENT, student)
@@ -72,10 +63,10 @@ def run(course, keys, executor, batch_size=50, **kw):
 def test_a_failure_replaces_the_gradebook_score(course, keys):
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(
         course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")})
-    run(course, keys, FakeExecutor(lambda s: right(keys)))
+    run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert sum(v or 0 for v in auto_scores(course, "ada").values()) > 10
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: "not json"})
-    run(course, keys, FakeExecutor(lambda s: right(keys)))
+    run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert sum(v or 0 for v in auto_scores(course, "ada").values()) == 0
 
 
@@ -85,13 +76,13 @@ def test_a_kill_mid_batch_loses_no_finished_result(course, keys):
         write_submission(course.root, f"s{i}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
     # The process "dies" before the batch of 50 commits: the result files exist, the gradebook has nothing.
     writer = gradebook.GradebookWriter(course, batch_size=50).__enter__()
-    Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
+    Batch(course, keys, Limits(), FakeExecutor(lambda s: right_answers(ASSIGNMENT)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
     writer.gb.db.rollback()
     writer.gb.close()
     with Gradebook(course.gradebook_url) as gb:
         assert not gb.assignment_submissions(ASSIGNMENT)
     # The next run reuses every stored result and re-syncs the gradebook from them.
-    executor = FakeExecutor(lambda s: right(keys))
+    executor = FakeExecutor(lambda s: right_answers(ASSIGNMENT))
     summary = run(course, keys, executor)
     assert executor.runs == 0 and summary.count(reused="scores") == 5
     for i in range(5):
@@ -108,7 +99,7 @@ def test_small_batches_commit_as_they_go(course, keys):
     for i in range(5):
         write_submission(course.root, f"s{i}", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
     writer = gradebook.GradebookWriter(course, batch_size=2).__enter__()
-    Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
+    Batch(course, keys, Limits(), FakeExecutor(lambda s: right_answers(ASSIGNMENT)), writer=writer).run(tasks_for(course, [ASSIGNMENT]))
     assert len(writer.staged) == 1  # 5 = 2 + 2 committed + 1 staged
     writer.gb.db.rollback()
     writer.gb.close()
@@ -123,13 +114,13 @@ def test_hand_grades_survive_and_end_manual_pending(course, keys):
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == ESSAY:
             cell["source"] = "My essay."
     write_submission(course.root, "bo", ASSIGNMENT, {ASSIGNMENT: nb})
-    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    summary = run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert [f.pending_manual for f in summary.finished] == [True]
     with Gradebook(course.gradebook_url) as gb:
         grade = gb.find_grade(ESSAY, ASSIGNMENT, ASSIGNMENT, "bo")
         grade.manual_score = 3.0
         gb.db.commit()
-    summary = run(course, keys, FakeExecutor(lambda s: right(keys)), force=True)
+    summary = run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)), force=True)
     assert [f.pending_manual for f in summary.finished] == [False]
     with Gradebook(course.gradebook_url) as gb:
         assert gb.find_grade(ESSAY, ASSIGNMENT, ASSIGNMENT, "bo").manual_score == 3.0
@@ -140,7 +131,7 @@ def test_odd_timestamps_are_ignored(course, keys):
     folder = write_submission(course.root, "cy", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
     (folder / "timestamp.txt").write_text("=cmd|' /C calc'!A0 not a date")
     assert gradebook.read_timestamp(course, "cy", ASSIGNMENT) is None
-    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    summary = run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert summary.count(status="graded") == 1
     (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     assert gradebook.read_timestamp(course, "cy", ASSIGNMENT) == "2026-11-20 10:00:00.000000 UTC"
@@ -155,12 +146,12 @@ def test_a_gradebook_that_cannot_be_written_fails_no_submission(course, keys):
     def locked():
         raise RuntimeError("database is locked")
     writer.gb.db.commit = locked
-    summary = Batch(course, keys, Limits(), FakeExecutor(lambda s: right(keys)), writer=writer).run(
+    summary = Batch(course, keys, Limits(), FakeExecutor(lambda s: right_answers(ASSIGNMENT)), writer=writer).run(
         tasks_for(course, [ASSIGNMENT]))
     writer.gb.close()
     assert summary.count(status="graded") == 3 and "database is locked" in summary.gradebook_error
     assert any("GRADEBOOK not updated" in line for line in summary.lines())
     # The next run brings the gradebook up to date from the stored results.
-    summary = run(course, keys, FakeExecutor(lambda s: right(keys)))
+    summary = run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert summary.count(reused="scores") == 3 and not summary.gradebook_error
     assert sum(v or 0 for v in auto_scores(course, "s2").values()) > 10

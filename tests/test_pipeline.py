@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.answers import auto_questions, right_answers
 from helpers.fakes import FakeExecutor
 from helpers.grading import (
     build_course,
@@ -24,10 +25,9 @@ from autograder.course import Course, SubmissionFolder
 from autograder.keys import load_keys
 from autograder.pipeline import Batch, Task, tasks_for
 from autograder.sandbox import Limits
-from considerations.assignments import ASSIGNMENTS
 
 ASSIGNMENT = "reading_the_sources"
-AUTO = [q for q in ASSIGNMENTS[ASSIGNMENT] if q.kind != "free_text"]
+AUTO = auto_questions(ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +38,6 @@ def keys():
 @pytest.fixture
 def course(tmp_path):
     return Course(build_course(tmp_path / "course"))
-
-
-def right_answers(keys):
-    out = {}
-    for q in AUTO:
-        key = keys[ASSIGNMENT].get(q.qid)
-        if key is not None:
-            value = key.value
-            if isinstance(value, dict):
-                value = {k: (v[0] if isinstance(v, tuple) else v) for k, v in value.items()}
-            out[q.qid] = value
-    return out
 
 
 def src(course):
@@ -76,11 +64,11 @@ def reasons(data):
 
 def test_a_broken_resubmission_replaces_the_old_score(course, keys):
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     first = stored(course, "ada")
     assert first["status"] == "graded" and total(first) > 10, summary.lines()
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: '{"cells": [ not json'})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     second = stored(course, "ada")
     assert second["status"] == "failed" and total(second) == 0
     assert "invalid JSON" in reasons(second)
@@ -107,7 +95,7 @@ def test_hostile_notebook_files_fail_with_a_reason_and_the_batch_goes_on(course,
     with open(huge / f"{ASSIGNMENT}.ipynb", "wb") as f:
         f.truncate(50_000_000)  # 50 MB (sparse): refused from its size, before a byte is read
     write_submission(course.root, "honest", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     for student, (_, reason) in HOSTILE_NOTEBOOKS.items():
         data = stored(course, student)
         assert data["status"] == "failed" and total(data) == 0, student
@@ -145,7 +133,7 @@ def test_an_exception_in_scoring_fails_that_question_only(course, keys, monkeypa
             raise OverflowError("int too large to convert to float")
         return real(question, answer, key, **kw)
     monkeypatch.setattr(grading, "score_answer", flaky)
-    grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     data = stored(course, "ada")
     by_qid = {q["qid"]: q for nb in data["notebooks"] for q in nb["questions"]}
     assert by_qid[victim]["status"] == "failed" and by_qid[victim]["score"] == 0
@@ -162,7 +150,7 @@ def test_scoring_has_a_time_budget(course, keys, monkeypatch):
             pass
     monkeypatch.setattr(grading, "score_answer", forever)
     started = time.monotonic()
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)), scoring_budget=0.3)
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)), scoring_budget=0.3)
     assert time.monotonic() - started < 5
     for student in ("slow", "zed"):
         data = stored(course, student)
@@ -192,7 +180,7 @@ def test_a_store_error_is_recorded_as_failure(course, keys, monkeypatch):
             calls.append(outcome.status)
             if outcome.status == "graded":
                 raise RuntimeError("database is locked")
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)), writer=BrokenWriter())
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)), writer=BrokenWriter())
     data = stored(course, "ada")
     assert data["status"] == "failed" and "database is locked" in data["reason"] and total(data) == 0
     assert calls == ["graded", "failed"]  # the failure reached the gradebook too, replacing the score
@@ -201,7 +189,7 @@ def test_a_store_error_is_recorded_as_failure(course, keys, monkeypatch):
 
 def test_partial_runs_are_scored_and_name_the_cell(course, keys):
     write_submission(course.root, "loop", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    right = right_answers(keys)
+    right = right_answers(ASSIGNMENT)
     first = dict(list(right.items())[:2])
     grade(course, keys, FakeExecutor(lambda s: first, failure_for={"loop": ("did not finish within 5 seconds",
                                                                              "q5_loaded_language_answer")}))
@@ -218,7 +206,7 @@ def test_a_failed_run_is_never_reused(course, keys):
     grade(course, keys, executor)
     grade(course, keys, executor)
     assert executor.runs == 2
-    honest = FakeExecutor(lambda s: right_answers(keys))
+    honest = FakeExecutor(lambda s: right_answers(ASSIGNMENT))
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
     grade(course, keys, honest, students=["ada"])
     summary = grade(course, keys, honest, students=["ada"])
@@ -227,7 +215,7 @@ def test_a_failed_run_is_never_reused(course, keys):
 
 def test_changed_limits_rerun_the_notebooks(course, keys):
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    executor = FakeExecutor(lambda s: right_answers(keys))
+    executor = FakeExecutor(lambda s: right_answers(ASSIGNMENT))
     Batch(course, keys, Limits(wall_seconds=15), executor).run(tasks_for(course, [ASSIGNMENT]))
     Batch(course, keys, Limits(wall_seconds=15), executor).run(tasks_for(course, [ASSIGNMENT]))
     assert executor.runs == 1
@@ -247,7 +235,7 @@ def test_links_and_special_files_are_refused_and_never_followed(course, keys, tm
     (folder / "timestamp.txt").unlink()
     os.symlink(secret, folder / "timestamp.txt")
     (course.root / "submitted" / "linked-folder").symlink_to(course.submission_dir("fifo", ASSIGNMENT).parent)
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     for student, reason in [("linker", "symbolic link"), ("fifo", "not a regular file"), ("stamp", "symbolic link")]:
         data = stored(course, student)
         assert data["status"] == "failed" and total(data) == 0, student
@@ -262,7 +250,7 @@ def test_links_and_special_files_are_refused_and_never_followed(course, keys, tm
 def test_the_instructors_notebook_is_flagged(course, keys):
     write_submission(course.root, "copier", ASSIGNMENT, {ASSIGNMENT: solution_notebook(src(course))})
     write_submission(course.root, "honest", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     flags = " ".join(f for nb in stored(course, "copier")["notebooks"] for f in nb["flags"])
     assert "solution markers" in flags and "identical to the instructor's source" in flags
     assert not any(nb["flags"] for nb in stored(course, "honest")["notebooks"])
@@ -275,7 +263,7 @@ def test_invalid_folders_and_renamed_notebooks_are_not_lost(course, keys):
     write_submission(course.root, "gina", ASSIGNMENT, {f"{ASSIGNMENT} (1)": release_notebook(src(course))})
     write_submission(course.root, "hal", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course)),
                                                       "scratch": release_notebook(src(course))})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     lines = "\n".join(summary.lines())
     for name in ("frank smith", "=HYPERLINK(1)"):
         data = stored(course, name)
@@ -418,24 +406,24 @@ def test_on_dask_a_task_that_fails_everywhere_is_recorded_and_the_batch_goes_on(
 
 def test_an_unchanged_rerun_reads_only_the_summary_files(course, keys, monkeypatch):
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
-    grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the full result was parsed")
     monkeypatch.setattr(grading, "load_stored", forbidden)
     monkeypatch.setattr(pipeline, "load_stored", forbidden)
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert summary.count(reused="scores") == 1 and summary.count(status="graded") == 1
     # Without its summary file a result is still reused, from the result itself.
     monkeypatch.undo()
     (course.autograded_dir("ada", ASSIGNMENT) / results.SUMMARY_FILE).unlink()
-    executor = FakeExecutor(lambda s: right_answers(keys))
+    executor = FakeExecutor(lambda s: right_answers(ASSIGNMENT))
     assert grade(course, keys, executor).count(reused="scores") == 1 and executor.runs == 0
 
 
 def test_the_summary_counts_only_what_ran(course, keys):
     write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src(course))})
     write_submission(course.root, "bad", ASSIGNMENT, {ASSIGNMENT: "not json"})
-    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(keys)))
+    summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert "1 run in the sandbox" in summary.lines()[0]
-    assert "0 run in the sandbox" in grade(course, keys, FakeExecutor(lambda s: right_answers(keys))).lines()[0]
+    assert "0 run in the sandbox" in grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT))).lines()[0]
