@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-RESULT_FILE = "autograder.json"
+from autograder.results import manual_state
+
 MAX_TEXT = 1_500  # characters of one answer string shown
 MAX_ITEMS = 30  # entries of one list or dict answer shown
 MAX_MESSAGES = 20
@@ -301,14 +302,14 @@ def question_view(q, free_text: dict, bank_q, *, reveal: bool, folder: Path, see
         written = answer if isinstance(answer, str) else free_text.get(qid)
         view.answer = show_answer(written if isinstance(written, str) else None)
         score, comment = manual if manual else (None, "")
-        if score is not None:
-            view.manual_state, view.score = "by_hand", score
-            view.label = "Graded by hand"
-        elif not isinstance(written, str) or written.strip() in ("", "YOUR ANSWER HERE"):
-            view.manual_state, view.score, view.label = "unanswered", 0.0, "No answer"
+        view.manual_state = manual_state(q, written, score)
+        if view.manual_state == "by_hand":
+            view.score, view.label = score, "Graded by hand"
+        elif view.manual_state == "unanswered":
+            view.score, view.label = 0.0, "No answer"
             view.answer = AnswerView("none")  # not nbgrader's stub, as if the student had written it
         else:
-            view.manual_state, view.score, view.label = "pending", None, "Awaiting hand grading"
+            view.score, view.label = None, "Awaiting hand grading"
         view.comment = text(comment, 4 * MAX_TEXT)
     else:
         view.answer = show_answer(answer)

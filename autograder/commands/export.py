@@ -75,7 +75,8 @@ def row(view, qids: list[str]) -> dict:
 
 
 def collect_rows(course, assignment: str, warn) -> list[dict]:
-    from autograder.commands.feedback import result_path, students_of
+    from autograder.commands.feedback import students_of
+    from autograder.results import result_path
     from autograder.course import valid_student_id
     from autograder.reporting import hand_grades, load_result, submission_view
 

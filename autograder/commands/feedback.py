@@ -19,6 +19,9 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from autograder.results import result_path
+
+
 def add_parser(verbs, name):
     p = verbs.add_parser(
         name, help="write HTML feedback for every graded submission",
@@ -51,12 +54,6 @@ def render_page(view) -> str:
     from autograder.reporting import assignment_title, fmt
 
     return _template().render(v=view, fmt=fmt, assignment_title=assignment_title(view.assignment))
-
-
-def result_path(course, student: str, assignment: str) -> Path:
-    from autograder.reporting import RESULT_FILE
-
-    return course.autograded_dir(student, assignment) / RESULT_FILE
 
 
 def students_of(course, assignment: str) -> list[str]:
