@@ -348,3 +348,24 @@ def test_a_stuck_warm_sandbox_is_ended_from_outside_at_the_deadline():
         assert again.ok and again.answers == {"answer": 2}
     finally:
         sandbox.close()
+
+
+def test_the_forkserver_ending_a_job_at_its_deadline_first_is_still_a_timeout(monkeypatch):
+    """The warm sandbox has two clocks on one deadline (the host's and the forkserver's). Under load the
+    forkserver's kill can arrive before the host's deadline has passed; the student must still read
+    "did not finish within", not "killed by a limit". Here the host's clock is set 5 s late, so the
+    forkserver always wins the race."""
+    if _mode[0] != "warm":
+        pytest.skip("two clocks only in the warm sandbox")
+    from autograder.sandbox import warm as warm_module
+
+    real_pump = warm_module.pump
+
+    def late_host_clock(reader, **kwargs):
+        return real_pump(reader, **{**kwargs, "deadline": kwargs["deadline"] + 5})
+
+    monkeypatch.setattr(warm_module, "pump", late_host_clock)
+    r = run("answer = 'before'", "import time\ntime.sleep(60)", limits=Limits(wall_seconds=2))
+    assert not r.ok and "did not finish within 2" in r.failure, r.failure
+    assert r.failed_cell == "cell 2" and r.answers == {"answer": "before"}
+    assert r.seconds < 2 + 4  # ended by the forkserver's clock, not the host's late one

@@ -70,6 +70,8 @@ class WarmSandbox:
         self.lease = None
         self.ready = False
         self.current_cell: str | None = None
+        self._broken = False  # the forkserver sent something that is not a job's end
+        self._job_timed_out = False  # the forkserver ended the job at its own deadline
 
     def _command(self, control_fd: int, outer_fd: int, job_fd: int) -> list[str]:
         cmd = base_command(self.limits)
@@ -140,6 +142,9 @@ class WarmSandbox:
         if not isinstance(data, dict) or "exit" not in data:
             self._broken = True
             return None
+        # The forkserver keeps the same deadline; under load it can kill the job just before the host's
+        # own deadline passes, and that end is still a timeout, not "killed by a limit".
+        self._job_timed_out = data.get("timed_out") is True
         code = data["exit"]
         return code if isinstance(code, int) else None
 
@@ -163,6 +168,7 @@ class WarmSandbox:
         result_r, result_w = os.pipe()
         request = {"limits": limits.to_dict(), "uid": self.lease.uid if self.lease else None}
         self._broken = False
+        self._job_timed_out = False
         started = time.monotonic()
         try:
             socket.send_fds(self.control, [json.dumps(request).encode()], [job_r, out_w, result_w])
@@ -196,7 +202,8 @@ class WarmSandbox:
             self.current_cell = None
         oom = job_cgroup.oom_killed()
         job_cgroup.remove()
-        result = reader.result(timed_out=not finished, returncode=code, seconds=time.monotonic() - started)
+        timed_out = not finished or self._job_timed_out
+        result = reader.result(timed_out=timed_out, returncode=code, seconds=time.monotonic() - started)
         if oom and not result.ok:
             result.failure += " (the sandbox went over its memory budget)"
         return result
