@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from autograder.bounds import MAX_REASON_CHARS, MAX_RUN_CELLS, MAX_STREAM_CHARS, answer_problem, clip
 from autograder.course import Course, InstructorNotebook, special_file_problem
 from autograder.fingerprints import run_fingerprint, scoring_fingerprint, submission_fingerprint
-from autograder.keys import load_keys
+from autograder.keys import load_keys_cached
 from autograder.results import (
     FORMAT_VERSION,
     RESULT_FILE,
@@ -261,4 +261,5 @@ def reuse_stored(course: Course, assignment: str, student: str, keys: dict, forc
 
 
 def load_assignment_keys(course: Course, assignment: str) -> dict:
-    return load_keys(assignment, course.root)
+    """The assignment's keys, from the course's key cache when nothing they depend on changed."""
+    return load_keys_cached(assignment, course.root, scoring_fingerprint(str(course.root), assignment))

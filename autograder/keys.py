@@ -76,6 +76,100 @@ def load_keys(assignment: str, course_dir: Path) -> dict[str, Key]:
     return keys
 
 
+# --- a cache of computed keys --------------------------------------------------------------------
+# Computing the keys reads data/ through pandas (0.6 s for the four assignments, plus pandas' import),
+# and every `autograder grade` needs them. They depend only on what the scoring fingerprint hashes
+# (data, library, key files, grading code), so they are kept, per assignment, as JSON under that
+# fingerprint in the instructor's course folder (never pickle: a file there is read back as data only).
+# Tuples are tagged so that a key reads back exactly as computed; anything else is not cached.
+
+KEY_CACHE_DIR = ".autograder"
+KEY_CACHE_FORMAT = 1
+
+
+class _NotCacheable(TypeError):
+    pass
+
+
+def _encode(value):
+    if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
+        return value
+    if type(value) is tuple:
+        return {"tuple": [_encode(v) for v in value]}
+    if type(value) is list:
+        return [_encode(v) for v in value]
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"dict": {k: _encode(v) for k, v in value.items()}}
+    raise _NotCacheable(type(value).__name__)
+
+
+def _decode(data):
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if isinstance(data, dict):
+        if set(data) == {"tuple"} and isinstance(data["tuple"], list):
+            return tuple(_decode(v) for v in data["tuple"])
+        if set(data) == {"dict"} and isinstance(data["dict"], dict):
+            return {k: _decode(v) for k, v in data["dict"].items()}
+        raise ValueError("not a cached key")
+    return data
+
+
+def _key_cache_path(course_dir: Path, assignment: str) -> Path:
+    return Path(course_dir) / KEY_CACHE_DIR / "keys" / f"{assignment}.json"
+
+
+def _read_cached_keys(path: Path, fingerprint: str, assignment: str) -> dict[str, Key] | None:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != KEY_CACHE_FORMAT or data.get("fingerprint") != fingerprint:
+            return None
+        keys = {qid: Key(**{name: _decode(v) for name, v in fields.items()}) for qid, fields in data["keys"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return None  # unreadable or from an older grader: computed again
+    questions = {q.qid: q for q in ASSIGNMENTS[assignment]}
+    needed = {qid for qid, q in questions.items() if q.needs_key}
+    if set(keys) - set(questions) or needed - set(keys) or any(questions[qid].key_problems(key) for qid, key in keys.items()):
+        return None
+    return keys
+
+
+def _write_cached_keys(path: Path, fingerprint: str, keys: dict[str, Key]) -> None:
+    import json
+    import os
+    import tempfile
+    from dataclasses import fields
+
+    try:
+        encoded = {qid: {f.name: _encode(getattr(key, f.name)) for f in fields(Key)} for qid, key in keys.items()}
+    except _NotCacheable:
+        return
+    decoded = {qid: Key(**{name: _decode(v) for name, v in f.items()}) for qid, f in encoded.items()}
+    if decoded != keys:  # e.g. a float that JSON would change: compute it each time instead
+        return
+    text = json.dumps({"format": KEY_CACHE_FORMAT, "fingerprint": fingerprint, "keys": encoded}, ensure_ascii=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+            f.write(text)
+        os.replace(f.name, path)  # a reader never sees half a file
+    except OSError:
+        pass  # a read-only course folder: the keys are computed each run, nothing is lost
+
+
+def load_keys_cached(assignment: str, course_dir: Path, fingerprint: str) -> dict[str, Key]:
+    """`load_keys`, read from the course's key cache when `fingerprint` (the scoring fingerprint: data,
+    library, key files, grading code) matches; computed and cached otherwise."""
+    path = _key_cache_path(course_dir, assignment)
+    keys = _read_cached_keys(path, fingerprint, assignment)
+    if keys is None:
+        keys = load_keys(assignment, course_dir)
+        _write_cached_keys(path, fingerprint, keys)
+    return keys
+
+
 NOT_DISCUSSED = "not_discussed"
 ALTERNATIVES_FILE = "answer_alternatives.csv"
 ALTERNATIVES_COLUMNS = ["assignment", "question", "item", "accepted", "basis", "note"]

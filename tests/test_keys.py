@@ -92,3 +92,84 @@ def test_expected_outcome_per_article():
     assert first_label(key.value[IESS]) != first_label(key.value[COMMENTARY])
     swapped = {IESS: first_label(key.value[COMMENTARY]), COMMENTARY: first_label(key.value[IESS])}
     assert _score("weighing_the_factors", "q7_expected_outcomes", swapped).status != "right"
+
+
+# --- the key cache (autograder/keys.py) -----------------------------------------------------------
+
+def _cache_course(tmp_path):
+    import shutil
+
+    from helpers import ROOT
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises" / "keys", course / "keys")
+    if (ROOT / "exercises" / "outlines").is_dir():
+        shutil.copytree(ROOT / "exercises" / "outlines", course / "outlines")
+    return course
+
+
+@pytest.mark.parametrize("assignment", NAMES)
+def test_cached_keys_read_back_exactly_as_computed(tmp_path, assignment, monkeypatch):
+    from autograder import keys as keys_module
+
+    course = _cache_course(tmp_path)
+    computed = keys_module.load_keys_cached(assignment, course, "fp-1")
+    assert computed == keys_module.load_keys(assignment, course)
+    assert keys_module._key_cache_path(course, assignment).is_file()
+
+    def not_again(*args):
+        raise AssertionError("the keys were computed again although nothing changed")
+
+    monkeypatch.setattr(keys_module, "load_keys", not_again)
+    cached = keys_module.load_keys_cached(assignment, course, "fp-1")
+    assert cached == computed  # tuples stay tuples, dicts stay dicts: the same Key objects
+    assert {qid: type(k.value) for qid, k in cached.items()} == {qid: type(k.value) for qid, k in computed.items()}
+
+
+def test_a_changed_fingerprint_or_a_damaged_cache_computes_the_keys_again(tmp_path, monkeypatch):
+    import json
+
+    from autograder import keys as keys_module
+
+    assignment = NAMES[0]
+    course = _cache_course(tmp_path)
+    good = keys_module.load_keys_cached(assignment, course, "fp-1")
+    path = keys_module._key_cache_path(course, assignment)
+    calls = []
+    real = keys_module.load_keys
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(keys_module, "load_keys", counting)
+    assert keys_module.load_keys_cached(assignment, course, "fp-2") == good  # data or code changed
+    assert len(calls) == 1
+    data = json.loads(path.read_text())
+    qid = next(iter(data["keys"]))
+    for damage in ("not json", json.dumps({**data, "keys": {**data["keys"], qid: {"value": {"bogus": 1}}}}),
+                   json.dumps({**data, "keys": {qid: data["keys"][qid]}}),  # keys missing
+                   json.dumps({**data, "keys": {**data["keys"], "no_such_question": data["keys"][qid]}})):
+        path.write_text(damage)
+        assert keys_module.load_keys_cached(assignment, course, "fp-2") == good
+    assert len(calls) == 5  # each damaged file was refused and the keys computed again
+
+
+def test_the_grader_scores_from_cached_keys_without_pandas(tmp_path):
+    """The table loaders (pandas, ~0.5 s to import) are not needed to grade once the keys are cached."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    course = _cache_course(tmp_path)
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom autograder.keys import load_keys_cached\n"
+        f"for a in {NAMES!r}:\n    load_keys_cached(a, Path({str(course)!r}), 'fp')\n"
+        "print('pandas' in sys.modules)"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert first.stdout.strip() == "True", first.stderr  # computing them reads the tables
+    assert again.stdout.strip() == "False", again.stderr
