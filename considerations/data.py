@@ -15,11 +15,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from considerations.paths import data_dir
 from considerations.student_data import droppable
+
+if TYPE_CHECKING:  # pandas is imported where a table is built (the grader scores without it)
+    import pandas as pd
 
 GROUPS = ("trigger", "domestic", "regional", "international", "humanitarian", "history")
 DIRECTIONS = ("toward", "against", "uncertain")
@@ -259,6 +261,8 @@ def _check_rows(schema: Schema, rows: list[dict[str, str]]) -> list[str]:
 
 
 def _to_frame(schema: Schema, rows: list[dict[str, str]], categories: dict[str, list[str]]) -> pd.DataFrame:
+    import pandas as pd
+
     present = [c for c in schema.columns if not rows or rows[0][c.name] is not None]
     frame = pd.DataFrame(rows, columns=[c.name for c in present])
     for col in present:
@@ -288,6 +292,20 @@ def _load(name: str, folder: str) -> pd.DataFrame:
             table, column = col.references.split(".")
             categories[col.references] = [r[column] for r in _read_rows(SCHEMAS[table])]
     return _to_frame(schema, rows, categories)
+
+
+@lru_cache(maxsize=4)
+def _consideration_names(folder: str) -> dict[str, str]:
+    rows = _read_rows(SCHEMAS["considerations"])
+    problems = _check_rows(SCHEMAS["considerations"], rows)
+    if problems:
+        raise DataValidationError(problems)
+    return {row["consideration_id"]: row["name"] for row in rows}
+
+
+def consideration_names() -> dict[str, str]:
+    """Consideration id -> name, in the table's order, read without pandas (for the grader's checks)."""
+    return dict(_consideration_names(str(data_dir())))
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -604,6 +622,8 @@ def reading_alternatives() -> pd.DataFrame:
     Columns: ``consideration_id``, ``source_id``, ``direction`` (the alternative label, which may be
     ``not_discussed``), ``ids`` (tuple of claim or sentence ids supporting it) and ``note``.
     """
+    import pandas as pd
+
     records = []
     for row in load_readings().itertuples():
         if not row.also_accepted:

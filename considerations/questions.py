@@ -491,16 +491,16 @@ class Evidence(Question):
         return problems + quote_problems(answer, self.source_id)
 
     def key_problems(self, key):
-        from considerations.sentences import load_sentences
+        from considerations.sentences import sentence_records
 
         parts = key.value
         if not isinstance(parts, (tuple, list)) or len(parts) != self.min_quotes or not all(parts):
             return [f"the key should list, for each of the {self.min_quotes} parts, the sentence ids that answer it"]
-        sentences = load_sentences().set_index("sentence_id")["source_id"]
-        problems = [f"{sid!r} is not a sentence id" for part in parts for sid in part if sid not in sentences.index]
+        sentences = {r.sentence_id: r.source_id for r in sentence_records()}
+        problems = [f"{sid!r} is not a sentence id" for part in parts for sid in part if sid not in sentences]
         if self.source_id:
             problems += [f"{sid!r} is not in {self.source_id}" for part in parts for sid in part
-                         if sid in sentences.index and sentences[sid] != self.source_id]
+                         if sid in sentences and sentences[sid] != self.source_id]
         return problems
 
     def revealed_key(self, key):

@@ -17,8 +17,7 @@ import csv
 import re
 import sys
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from considerations.data import (
     Column,
@@ -29,6 +28,9 @@ from considerations.data import (
     _where,
 )
 from considerations.paths import data_dir
+
+if TYPE_CHECKING:  # pandas only where a DataFrame is asked for: the grader reads the records
+    import pandas as pd
 
 KINDS = ("heading", "sentence")
 NONE = "none"  # the explicit "bears on no consideration" annotation
@@ -67,13 +69,13 @@ def _paragraph_numbers(body: str) -> list[tuple[int, int]]:
 def sentence_problems(rows: list[dict[str, str]], *, require_annotation: bool | None = None) -> list[str]:
     """Everything wrong with the sentence rows (already checked against SCHEMA) as messages
     naming file, row and column: tiling of each body, ids, annotations."""
-    from considerations.data import load_considerations
+    from considerations.data import consideration_names
     from considerations.sources import load_sources
 
     if require_annotation is None:
         require_annotation = REQUIRE_ANNOTATION
     sources = load_sources()
-    known = set(load_considerations()["consideration_id"].astype(str))
+    known = set(consideration_names())
     problems: list[str] = []
     previous_end: dict[str, int] = {}
     previous_line: dict[str, int] = {}
@@ -194,17 +196,48 @@ def validate_sentences(claim_rows: list[dict[str, str]] | None = None,
     return problems
 
 
+class SentenceRecord(NamedTuple):
+    """One row of data/sentences.csv, typed: what `load_sentences` holds, without pandas."""
+
+    sentence_id: str
+    source_id: str
+    paragraph: int
+    kind: str
+    start: int
+    end: int
+    considerations: tuple[str, ...]
+    arguably: tuple[str, ...]
+    text: str
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(i for i in value.split(";") if i != NONE) if value else ()
+
+
 @lru_cache(maxsize=4)
-def _load(folder: str) -> pd.DataFrame:
+def _records(folder: str) -> tuple[SentenceRecord, ...]:
     rows = _read_rows(SCHEMA)
     problems = _check_rows(SCHEMA, rows) or sentence_problems(rows, require_annotation=False)
     if problems:
         raise DataValidationError(problems)
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("paragraph", "start", "end"):
-        frame[column] = frame[column].astype(int)
-    for column in ("considerations", "arguably"):
-        frame[column] = [tuple(i for i in v.split(";") if i != NONE) if v else () for v in frame[column]]
+    return tuple(
+        SentenceRecord(**{**{c: row[c] for c in COLUMNS}, "paragraph": int(row["paragraph"]), "start": int(row["start"]),
+                          "end": int(row["end"]), "considerations": _ids(row["considerations"]),
+                          "arguably": _ids(row["arguably"])})
+        for row in rows
+    )
+
+
+def sentence_records() -> tuple[SentenceRecord, ...]:
+    """data/sentences.csv as validated records, in table order (cached per data folder)."""
+    return _records(str(data_dir()))
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame(_records(folder), columns=COLUMNS)
     return frame
 
 
