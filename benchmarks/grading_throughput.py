@@ -117,6 +117,12 @@ def template_course(work: Path, n: int) -> tuple[Path, list[str]]:
     # Record the assignments in the gradebook once, for both tools.
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", "*", "--force", "--log-level=ERROR"],
                    cwd=template, check=True, capture_output=True, env=_env())
+    # The key cache as any run after a course's first leaves it (the first run computes the keys, ~0.6 s).
+    from autograder.course import Course
+    from autograder.grading import load_assignment_keys
+
+    for assignment in (p.name for p in (template / "source").iterdir() if p.is_dir()):
+        load_assignment_keys(Course(template), assignment)
     return template, sorted(p.name for p in (template / "source").iterdir() if p.is_dir())
 
 
