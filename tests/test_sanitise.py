@@ -290,3 +290,57 @@ def test_any_notebook_json_sanitises_to_a_valid_inert_notebook(nb):
     if any(c["cell_type"] != "code" or c.get("outputs") for c in clean["cells"]):
         page, _ = HTMLExporter(template_name="lab").from_notebook_node(node)
         assert "PWNED" not in "".join(inspect(page).problems)
+
+
+# Rendered in fresh interpreters: this process has nbconvert imported in full already.
+_RENDER_SAMPLES = ["# Heading *one*\n\ntext $x^2$ and $$y$$\n\n\\begin{align}a\\end{align}",
+                   "```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |", "[x](javascript:alert(1)) <b>raw</b>",
+                   "![img](data:image/png;base64,AAAA)\n\n- one\n- two\n\n> quote", *HOSTILE_MARKDOWN]
+_RENDER_SCRIPT = """
+import json, sys
+samples = json.loads(sys.stdin.read())
+if sys.argv[1] == "full":
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune as render
+else:
+    from autograder.sanitise import _markdown_to_html as render
+out = [render(s) for s in samples]
+heavy = [m for m in ("nbconvert.exporters", "nbformat", "jsonschema") if m in sys.modules]
+print(json.dumps({"out": out, "heavy": heavy}))
+"""
+
+
+def _render_elsewhere(mode: str) -> dict:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _RENDER_SCRIPT, mode], input=json.dumps(_RENDER_SAMPLES),
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def test_renderer_is_formgraders_without_nbconverts_start_up():
+    light, full = _render_elsewhere("light"), _render_elsewhere("full")
+    assert light["out"] == full["out"]  # the same renderer, byte for byte
+    assert light["heavy"] == []  # nbconvert's exporters and nbformat's validator were never loaded
+    assert "nbconvert.exporters" in full["heavy"]  # (the check above can fail)
+
+
+def test_deferred_packages_still_work_in_full():
+    import subprocess
+    import sys
+
+    script = ("import sys; from autograder import sanitise, gradebook\n"
+              "sanitise._markdown_to_html('# x')\n"
+              "assert type(sys.modules['nbconvert']).__name__ == '_DeferredPackage'\n"
+              "import nbconvert, nbformat\n"
+              "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('# T')])\n"
+              "nbformat.validate(nb)\n"
+              "body, _ = nbconvert.HTMLExporter().from_notebook_node(nb)\n"
+              "assert 'anchor-link' in body\n"
+              "from nbconvert.preprocessors import ExecutePreprocessor\n"
+              "from nbgrader.apps import NbGraderAPI\n"
+              "assert nbformat.notebooknode.NotebookNode is sys.modules['nbgrader.utils'].NotebookNode\n"
+              "try:\n    nbconvert.no_such_name\nexcept AttributeError:\n    print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "ok"
