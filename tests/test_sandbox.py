@@ -383,3 +383,11 @@ def test_a_cell_ending_in_a_table_shows_its_text_and_no_rich_form_is_computed():
     assert r.cells[0]["output"].endswith("   a  b\n0  1  x\n1  2  y\n"), r.cells[0]
     assert r.cells[1]["output"].endswith("Rich!\n") and r.answers["answer"] == [], (r.cells, r.answers)
 
+
+def test_a_warm_job_starts_with_the_forkservers_heap_frozen():
+    """A job's collections leave the inherited heap alone (gc.freeze in the forkserver): a full
+    collection would otherwise write to, and so copy, every page of it."""
+    if _mode[0] != "warm":
+        pytest.skip("the forkserver's heap")
+    r = run("import gc\nanswer = gc.get_freeze_count()")
+    assert r.ok and r.answers["answer"] > 10_000, (r.answers, r.cells)

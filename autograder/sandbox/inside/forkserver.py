@@ -24,6 +24,7 @@ data never passes through here: the host reads the pipes itself, with its caps.
 """
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -207,20 +208,31 @@ def main():
     if seccomp_fd:
         with os.fdopen(int(seccomp_fd), "rb") as f:
             program = f.read()
-    # Warm up: everything a notebook of this course imports, loaded once.
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+    # Warm up: everything a notebook of this course imports, loaded once (each notebook's first
+    # cell imports considerations.checks; a Checker itself caches nothing). Not matplotlib: no
+    # course notebook (exercises/outlines, exercises/source) imports it, and it was ~0.55 s of the
+    # ~1.2 s start-up CPU of every warm sandbox; a student who plots pays ~1 s in that notebook.
     import pandas  # noqa: F401
 
     import considerations
+    import considerations.checks  # noqa: F401
     from considerations import load_claims, load_considerations, load_readings, load_timeline
 
     for loader in (load_claims, load_considerations, load_readings, load_timeline):
         loader()
     considerations.load_sources()
     shell = runner.make_shell()
+    # What IPython sets up on its first cell (two lazy imports, the logger, the input transformers'
+    # regular expressions), done here without running a cell: the shell's namespace stays untouched.
+    import bdb  # noqa: F401
+    import pandas.io.formats.string  # noqa: F401  (a DataFrame's text)
+
+    shell.logger  # noqa: B018
+    shell.transform_cell("answer = 1\n")
+    # Everything above lives as long as this process: out of the collector's sight, a job's first
+    # collection does not write to (copy on write) every page of the inherited heap.
+    gc.collect()
+    gc.freeze()
     control.send(json.dumps({"ready": True}).encode())
     while True:
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
