@@ -155,3 +155,31 @@ def test_a_gradebook_that_cannot_be_written_fails_no_submission(course, keys):
     summary = run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert summary.count(reused="scores") == 3 and not summary.gradebook_error
     assert sum(v or 0 for v in auto_scores(course, "s2").values()) > 10
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's add_submission trips them
+def test_a_new_submission_has_the_rows_nbgraders_add_submission_makes(course, keys):
+    # gradebook.py writes a new submission's rows itself (SQLAlchemy Core, no ORM unit of work): the same
+    # notebooks, grades and comments, with nbgrader's defaults, as nbgrader's own add_submission.
+    src = course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    write_submission(course.root, "ada", ASSIGNMENT, {ASSIGNMENT: release_notebook(src)})
+    run(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
+    with Gradebook(course.gradebook_url) as gb:
+        gb.add_student("ref")
+        gb.add_submission(ASSIGNMENT, "ref")
+
+        def rows(student):
+            sub = gb.find_submission(ASSIGNMENT, student)
+            return ({(nb.name, nb.flagged, nb.late_submission_penalty) for nb in sub.notebooks},
+                    sorted((nb.name, g.name, g.manual_score, g.extra_credit) for nb in sub.notebooks for g in nb.grades),
+                    sorted((nb.name, c.name, c.auto_comment, c.manual_comment) for nb in sub.notebooks for c in nb.comments),
+                    sub.extension)
+
+        assert rows("ada") == rows("ref")
+        ada = gb.find_submission(ASSIGNMENT, "ada")
+        scored = {g.name: (g.auto_score, g.needs_manual_grade) for nb in ada.notebooks for g in nb.grades}
+        assert all(scored[q.qid][0] is not None and scored[q.qid][1] is False for q in AUTO)
+        assert ada.score > 10 and ada.timestamp is not None  # nbgrader's own queries read what was written
+        unscored = {g.name: (g.auto_score, g.needs_manual_grade) for nb in gb.find_submission(ASSIGNMENT, "ref").notebooks
+                    for g in nb.grades}
+        assert set(unscored.values()) == {(None, True)}  # nbgrader's defaults, for comparison
