@@ -217,8 +217,8 @@ class _Query:
     fragments: list[list[str]]  # the parts around ellipses (one part when there is none)
 
 
-def _prepare(text) -> _Query:
-    """Check the input is a usable quote; raise UnusableQuote saying what to do when not."""
+def _collapse(text) -> str:
+    """The first checks of a quote, on the raw text; its words with single spaces between."""
     if not isinstance(text, str):
         raise UnusableQuote(f"a quote must be text (a str), not {type(text).__name__}; paste the words from the article")
     if not text.strip():
@@ -229,7 +229,12 @@ def _prepare(text) -> _Query:
             f"characters (about {MAX_QUOTE_WORDS} words), the sentence or two that make your point"
         )
     # Collapsing whitespace first (C-speed) keeps padding from counting toward the size limit.
-    collapsed = " ".join(str(text).split())
+    return " ".join(str(text).split())
+
+
+def _prepare(text) -> _Query:
+    """Check the input is a usable quote; raise UnusableQuote saying what to do when not."""
+    collapsed = _collapse(text)
     if len(collapsed) > MAX_QUOTE_CHARS:
         raise UnusableQuote(
             f"too long to be a quote: {len(collapsed):,} characters; quote at most {MAX_QUOTE_CHARS:,} "
@@ -400,12 +405,22 @@ def _closest(query: _Query, candidates: list[Source]) -> tuple[Source, str, floa
     # alignment (quadratic in the quote's length) small for long quotes.
     quote = " ".join(query.words[:HINT_WORDS])
     # Best local alignment (partial_ratio), scaled down for passages shorter than the quote,
-    # which would otherwise win by fitting entirely inside it (a three-word heading).
-    scores = [fuzz.partial_ratio(quote, folded) * min(1.0, len(folded) / len(quote))
-              for folded in (_folded_passage(p) for _, p in choices)]
-    best = max(range(len(scores)), key=scores.__getitem__)
+    # which would otherwise win by fitting entirely inside it (a three-word heading). The first
+    # best passage wins. A passage can only win with a score above best / scale, so that is
+    # rapidfuzz's score_cutoff (it skips alignments that cannot reach it: ~2x faster in all), and
+    # one whose scale leaves no chance is not aligned at all.
+    best, best_score = 0, -1.0
+    for i, (_, passage) in enumerate(choices):
+        folded = _folded_passage(passage)
+        scale = min(1.0, len(folded) / len(quote))
+        if 100 * scale <= best_score:
+            continue
+        cutoff = best_score / scale * (1 - 1e-9) if best_score > 0 else 0  # a hair low: no float edge lost
+        score = fuzz.partial_ratio(quote, folded, score_cutoff=cutoff) * scale
+        if score > best_score:
+            best, best_score = i, score
     source, passage = choices[best]
-    return source, passage, round(scores[best] / 100, 3)
+    return source, passage, round(best_score / 100, 3)
 
 
 @lru_cache(maxsize=1024)
@@ -522,7 +537,20 @@ def check_evidence(quote: str, consideration: str | None = None, source: str | N
         raise UnusableQuote(
             f"unknown consideration id {consideration!r}; known considerations: {', '.join(names)}"
         )
-    query = _prepare(quote)
+    collapsed = _collapse(quote)
+    if type(source) in (str, type(None)) and type(consideration) in (str, type(None)):
+        return _checked(collapsed, consideration, source, folder)
+    return _checked.__wrapped__(collapsed, consideration, source, folder)  # not a plain key: no cache
+
+
+# A check depends only on the quote with its whitespace collapsed, what is asked and the data folder
+# (whose tables are cached by folder too), so checks are kept: a cohort repeats quotes (the same
+# sentence copied, the notebook's own examples). Only a check that returns is kept, so a key is at
+# most MAX_QUOTE_CHARS long; the result is frozen, so callers can share it.
+@lru_cache(maxsize=2048)
+def _checked(collapsed: str, consideration: str | None, source: str | None, folder: str) -> EvidenceCheck:
+    names = _consideration_names(folder)
+    query = _prepare(collapsed)
     candidates = _sources_to_search(source)
     places, problem = _locate_all(query, candidates)
     if not places:

@@ -514,3 +514,53 @@ def test_agreement_with_judged_cases():
 def test_issue_examples_on_the_real_annotation(quote, consideration, accepted):
     result = check_evidence(quote, consideration)
     assert result.found and result.about is accepted, result.reason
+
+
+# --- the closest-passage hint and the kept checks ------------------------------------------------
+
+
+def _closest_by_every_passage(quote_text, candidates):
+    """The hint as first written: every passage aligned in full, the first best one wins."""
+    from rapidfuzz import fuzz
+
+    from considerations.evidence import HINT_WORDS, _folded_passage, _passages, _prepare
+
+    quote = " ".join(_prepare(quote_text).words[:HINT_WORDS])
+    choices = [(s, p) for s in candidates for p in _passages(s)]
+    scores = [fuzz.partial_ratio(quote, _folded_passage(p)) * min(1.0, len(_folded_passage(p)) / len(quote))
+              for _, p in choices]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    return choices[best][0], choices[best][1], round(scores[best] / 100, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_property_pruned_hint_is_the_best_passage(data):
+    from considerations.evidence import _closest, _prepare
+
+    sid, start, end = data.draw(runs())
+    run = SOURCES[sid].body[start:end]
+    found = list(re.finditer(r"[A-Za-z]+", run))
+    w = data.draw(st.sampled_from(found))
+    quote = perturb(data.draw, run[: w.start()] + data.draw(st.sampled_from(_FOREIGN_WORDS)) + run[w.end():])
+    try:
+        query = _prepare(quote)
+    except UnusableQuote:
+        return
+    for candidates in ([SOURCES[sid]], list(SOURCES.values())):
+        assert _closest(query, candidates) == _closest_by_every_passage(quote, candidates)
+
+
+def test_a_repeated_check_is_the_same_and_not_redone():
+    from considerations.evidence import _checked
+
+    quote = "Pakistan has reacted with caution to this development"  # not found: the costly hint
+    first = check_evidence(quote, "economy", source="iess-analysis")
+    before = _checked.cache_info().hits
+    again = check_evidence("  " + quote.replace(" ", " \n ") + "  ", "economy", source="iess-analysis")
+    assert again == first and _checked.cache_info().hits == before + 1  # whitespace does not matter
+    assert check_evidence(quote, None, source="iess-analysis").about is None  # what is asked is in the key
+    with pytest.raises(UnusableQuote, match="unknown source"):
+        check_evidence(quote, "economy", source=["iess-analysis"])  # not a plain key: checked, not cached
+    with pytest.raises(UnusableQuote, match="has 3 word"):
+        check_evidence("three short words", "economy")
