@@ -72,6 +72,7 @@ class WarmSandbox:
         self.current_cell: str | None = None
         self._broken = False  # the forkserver sent something that is not a job's end
         self._job_timed_out = False  # the forkserver ended the job at its own deadline
+        self._resident: set[int] = set()  # the sandbox's own processes at start-up (host pids)
 
     def _command(self, control_fd: int, outer_fd: int, job_fd: int) -> list[str]:
         cmd = base_command(self.limits)
@@ -125,6 +126,7 @@ class WarmSandbox:
         self.control.settimeout(None)
         if self.cgroup:  # from now on: the forkserver as it is, plus headroom (jobs are charged elsewhere)
             self.cgroup.set_memory(self.cgroup.memory_usage() + WARM_HEADROOM_BYTES)
+            self._resident = set(self.cgroup.pids())
         self.ready = True
 
     def _read_exit(self):
@@ -200,12 +202,13 @@ class WarmSandbox:
             os.close(out_r)
             os.close(result_r)
             self.current_cell = None
-        oom = job_cgroup.oom_killed()
-        job_cgroup.remove()
-        timed_out = not finished or self._job_timed_out
-        result = reader.result(timed_out=timed_out, returncode=code, seconds=time.monotonic() - started)
-        if oom and not result.ok:
-            result.failure += " (the sandbox went over its memory budget)"
+        try:
+            timed_out = not finished or self._job_timed_out
+            result = reader.result(timed_out=timed_out, returncode=code, seconds=time.monotonic() - started)
+            if not result.ok and job_cgroup.oom_killed():  # read only when it can matter (0.2 ms a job)
+                result.failure += " (the sandbox went over its memory budget)"
+        finally:
+            job_cgroup.remove()
         return result
 
     def _enter_job_cgroup(self, limits: Limits) -> SandboxCgroup | None:
@@ -236,7 +239,10 @@ class WarmSandbox:
 
     def _host_pid(self, sandbox_pid: int) -> int | None:
         """The host pid of a process of this sandbox known by its pid inside the sandbox (NSpid)."""
-        for pid in self.cgroup.pids():
+        # The helper is new: the processes there since start-up (bwrap, its init, the forkserver)
+        # are looked at last, so usually one /proc status file is read instead of four.
+        pids = self.cgroup.pids()
+        for pid in sorted(pids, key=lambda pid: pid in self._resident):
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
