@@ -564,3 +564,14 @@ def test_a_repeated_check_is_the_same_and_not_redone():
         check_evidence(quote, "economy", source=["iess-analysis"])  # not a plain key: checked, not cached
     with pytest.raises(UnusableQuote, match="has 3 word"):
         check_evidence("three short words", "economy")
+
+
+_FOLD_TRICKY = " \t\n\u00a0\u2003\u3000\u2028-\u2013\u2014\u2212ab\u00df\u1e9e\u0130\u0131'\u2019\"\u201cX.\u20261\u0345\u03a3\u03c2\ufb00"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.text(alphabet=_FOLD_TRICKY, max_size=60)))
+def test_property_normalise_by_runs_is_the_character_by_character_fold(text):
+    from considerations.evidence import _normalise_each
+
+    assert normalise(text) == _normalise_each(text)
