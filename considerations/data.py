@@ -320,8 +320,13 @@ def load_source_table() -> pd.DataFrame:
 
 
 def load_considerations() -> pd.DataFrame:
-    """The considerations, in teaching order."""
-    return load_table("considerations").sort_values("sort_order", ignore_index=True)
+    """The considerations, in teaching order. Returns a copy."""
+    return _considerations_in_order(str(data_dir())).copy()
+
+
+@lru_cache(maxsize=4)
+def _considerations_in_order(folder: str) -> pd.DataFrame:
+    return _load("considerations", folder).sort_values("sort_order", ignore_index=True)
 
 
 def load_claims() -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,9 +31,18 @@ def data_dir() -> Path:
 def _course_settings() -> dict:
     # A checkout has course.toml at its root; a wheel carries a copy as considerations/_course.toml.
     for candidate in (_PACKAGE.parent / "course.toml", _PACKAGE / "_course.toml"):
-        if candidate.is_file():
-            return tomllib.loads(candidate.read_text(encoding="utf-8"))
+        try:
+            mtime = candidate.stat().st_mtime_ns
+        except OSError:
+            continue
+        return _parsed_settings(str(candidate), mtime)
     return {}
+
+
+@lru_cache(maxsize=4)
+def _parsed_settings(path: str, mtime_ns: int) -> dict:
+    # Parsed once per version of the file: every check message asks for a chapter link.
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def book_url() -> str:
