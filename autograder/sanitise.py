@@ -91,8 +91,8 @@ class _DeferredPackage(types.ModuleType):
 def import_deferring_packages(module: str, packages: tuple[str, ...]) -> types.ModuleType:
     """Import `module` without running the __init__.py of `packages` (parents first) until something
     uses them. For a module inside a package whose __init__ imports far more than it needs (nbconvert's
-    imports every exporter; nbformat's the validator, jsonschema and its format checkers: 0.7-2 s of
-    start-up on the grading coordinator). A package already imported stays as it is."""
+    imports every exporter; nbformat's the validator and jsonschema): start-up the grading coordinator
+    pays on its one thread. A package already imported stays as it is."""
     for name in packages:
         if name in sys.modules:
             continue
