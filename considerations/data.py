@@ -300,11 +300,12 @@ def _consideration_names(folder: str) -> dict[str, str]:
     problems = _check_rows(SCHEMAS["considerations"], rows)
     if problems:
         raise DataValidationError(problems)
+    rows = sorted(rows, key=lambda row: int(row["sort_order"]))
     return {row["consideration_id"]: row["name"] for row in rows}
 
 
 def consideration_names() -> dict[str, str]:
-    """Consideration id -> name, in the table's order, read without pandas (for the grader's checks)."""
+    """Consideration id -> name, in teaching order, read without pandas (for the grader's checks)."""
     return dict(_consideration_names(str(data_dir())))
 
 

@@ -481,10 +481,10 @@ class _Sentence:
 
 @lru_cache(maxsize=4)
 def _sentence_table(folder: str) -> dict[str, tuple[_Sentence, ...]]:
-    from considerations.sentences import load_sentences
+    from considerations.sentences import sentence_records
 
     table: dict[str, list[_Sentence]] = {}
-    for row in load_sentences().itertuples():
+    for row in sentence_records():  # records, not the DataFrame: scoring runs without pandas
         table.setdefault(row.source_id, []).append(
             _Sentence(row.sentence_id, int(row.start), int(row.end), row.text,
                       tuple(row.considerations), tuple(row.arguably), len(words(row.text)))
@@ -494,9 +494,9 @@ def _sentence_table(folder: str) -> dict[str, tuple[_Sentence, ...]]:
 
 @lru_cache(maxsize=4)
 def _consideration_names(folder: str) -> dict[str, str]:
-    from considerations.data import load_considerations
+    from considerations.data import consideration_names
 
-    return {str(r.consideration_id): str(r.name) for r in load_considerations().itertuples()}
+    return consideration_names()
 
 
 @dataclass(frozen=True)

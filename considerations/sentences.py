@@ -258,9 +258,14 @@ _HEADING_MAX_WORDS = 12
 
 @lru_cache(maxsize=4)
 def _claim_sentences(folder: str) -> dict[str, tuple[str, ...]]:
-    from considerations.data import load_claims
+    from considerations.data import SCHEMAS
 
-    return {str(c.claim_id): tuple(str(s) for s in c.sentence_ids) for c in load_claims().itertuples()}
+    # The checked rows, not load_claims(): feedback and scoring ask for this without pandas.
+    rows = _read_rows(SCHEMAS["claims"])
+    problems = _check_rows(SCHEMAS["claims"], rows)
+    if problems:
+        raise DataValidationError(problems)
+    return {row["claim_id"]: tuple(row["sentence_ids"].split(";")) if row["sentence_ids"] else () for row in rows}
 
 
 def claim_sentences() -> dict[str, tuple[str, ...]]:

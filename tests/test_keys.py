@@ -156,7 +156,8 @@ def test_a_changed_fingerprint_or_a_damaged_cache_computes_the_keys_again(tmp_pa
 
 
 def test_the_grader_scores_from_cached_keys_without_pandas(tmp_path):
-    """The table loaders (pandas, ~0.5 s to import) are not needed to grade once the keys are cached."""
+    """The table loaders (pandas, ~0.5 s to import) are not needed to grade once the keys are cached:
+    not for the keys, nor for checking evidence, nor for the passages feedback cites."""
     import subprocess
     import sys
 
@@ -166,6 +167,10 @@ def test_the_grader_scores_from_cached_keys_without_pandas(tmp_path):
     code = (
         "import sys\nfrom pathlib import Path\nfrom autograder.keys import load_keys_cached\n"
         f"for a in {NAMES!r}:\n    load_keys_cached(a, Path({str(course)!r}), 'fp')\n"
+        # what scoring an evidence answer and writing its feedback ask of the library
+        "from considerations import check_evidence\nfrom considerations.questions import sentences_of_claims\n"
+        "from considerations.sources import load_sources\nbody = next(iter(load_sources().values())).body\n"
+        "check_evidence(' '.join(body.split()[:8]), consideration='economy')\nsentences_of_claims(['iess-04'])\n"
         "print('pandas' in sys.modules)"
     )
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
