@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -56,9 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    as_program = argv is None  # the `autograder` command itself, not a caller in a longer-lived process
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_requested_verb(argv)).parse_args(argv)
-    return _module(args.verb).run(args)
+    code = _module(args.verb).run(args)
+    if as_program:
+        # The process ends now. Interpreter shutdown runs the collector over the whole heap several
+        # times (~0.3 s of CPU after a grading run's imports, measured with perf); frozen, the heap is
+        # out of its sight and shutdown frees nothing it would not free anyway.
+        gc.freeze()
+    return code
 
 
 if __name__ == "__main__":

@@ -56,3 +56,22 @@ def test_grade_refuses_without_a_sandbox(tmp_path):
     assert "refusing to run student code without a sandbox" in result.stderr
     assert "--unsafe-no-sandbox" in result.stderr
     assert not (course / "gradebook.db").exists()
+
+
+def test_a_caller_in_process_gets_its_collector_back(tmp_path, capsys):
+    """`grade` turns garbage collection off while it starts up and freezes its start-up objects, and the
+    command freezes the heap before the process ends; a program that calls `main(argv)` (a notebook, a
+    course script) keeps its collector on and nothing of its own frozen, whatever the verb returned."""
+    import gc
+
+    from autograder.cli import main
+
+    course = tmp_path / "course"
+    (course / "source" / "reading_the_sources").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    code = main(["grade", "no_such_assignment", "--course", str(course), "--unsafe-no-sandbox", "--quiet"])
+    assert code == 2, capsys.readouterr()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["sources"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -14,6 +14,7 @@ line and prints; the batch itself is autograder.pipeline's.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 DEFAULT_COURSE = "exercises"
@@ -62,6 +63,19 @@ def _err(message: str) -> int:
 
 
 def run(args) -> int:
+    # Start-up (imports, keys, the gradebook) makes ~90k objects that live as long as the run; the
+    # collector walking them over and over cost ~0.2 s of a 40-submission run. Collection is off while
+    # they are made; _grade freezes them (out of the collector's sight) and turns it back on for the
+    # batch, where each submission's garbage is collected as usual (memory stays flat).
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def _run(args) -> int:
     # Imported here so that light verbs (sources, verify-quote) start fast.
     from autograder.course import open_course
     from autograder.executors import DaskExecutor, LocalExecutor
@@ -181,6 +195,8 @@ def _grade(args, course, limits, executor) -> int:
             batch = Batch(course, keys, limits, executor, force=args.force, writer=writer, progress=progress,
                           label_with_assignment=len(args.assignment) > 1,
                           write_notebooks=gradebook.write_autograded_notebooks)
+            gc.freeze()
+            gc.enable()
             summary = batch.run(tasks)
     except GradebookUnavailable as error:  # the last batch's commit, at the end
         summary = batch.summary

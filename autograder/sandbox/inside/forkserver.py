@@ -208,6 +208,7 @@ def main():
     if seccomp_fd:
         with os.fdopen(int(seccomp_fd), "rb") as f:
             program = f.read()
+    gc.disable()  # the warm-up's objects all live on (see the freeze below): no collections while making them
     # Warm up: everything a notebook of this course imports, loaded once (each notebook's first
     # cell imports considerations.checks; a Checker itself caches nothing). Not matplotlib: no
     # course notebook (exercises/outlines, exercises/source) imports it, and it was ~0.55 s of the
@@ -233,6 +234,7 @@ def main():
     # collection does not write to (copy on write) every page of the inherited heap.
     gc.collect()
     gc.freeze()
+    gc.enable()  # each job collects its own garbage as usual
     control.send(json.dumps({"ready": True}).encode())
     while True:
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
