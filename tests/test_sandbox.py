@@ -391,3 +391,16 @@ def test_a_warm_job_starts_with_the_forkservers_heap_frozen():
         pytest.skip("the forkserver's heap")
     r = run("import gc\nanswer = gc.get_freeze_count()")
     assert r.ok and r.answers["answer"] > 10_000, (r.answers, r.cells)
+
+
+def test_a_cell_that_raises_shows_its_traceback_without_importing_the_formatter_in_the_job():
+    """Every unanswered question raises; IPython's traceback formatter (stack_data, executing,
+    asttokens) is loaded once in the forkserver, not in each job (~80 ms each). The traceback text
+    is the one a student sees in Jupyter."""
+    r = run("import sys\nbefore = sorted(m for m in ('executing', 'stack_data', 'asttokens') if m in sys.modules)",
+            "def q1():\n    raise NotImplementedError('answer q1 here')\nq1()",
+            "answer = before", answers=("answer",))
+    assert r.answers["answer"] == (["asttokens", "executing", "stack_data"] if _mode[0] == "warm" else []), r.answers
+    failed = r.cells[1]
+    assert failed["error"].startswith("NotImplementedError: answer q1 here")
+    assert "Traceback (most recent call last)" in failed["output"] and "----> 3 q1()" in failed["output"]

@@ -230,6 +230,13 @@ def main():
 
     shell.logger  # noqa: B018
     shell.transform_cell("answer = 1\n")
+    # A cell that raises (every unanswered question does) has IPython format its traceback, which
+    # imports ~34 modules (stack_data, executing, asttokens, pygments...) on first use: ~80 ms in
+    # every job that had an error. Formatting one here, outside any cell, loads them once.
+    try:
+        raise NotImplementedError("warm-up")
+    except NotImplementedError:
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
     # Everything above lives as long as this process: out of the collector's sight, a job's first
     # collection does not write to (copy on write) every page of the inherited heap.
     gc.collect()
