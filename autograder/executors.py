@@ -57,20 +57,19 @@ class LocalExecutor:
         from autograder.sandbox import run_in_sandbox
 
         self.pool = cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sandbox")
-        for slot in range(self.workers):
-            if self.mode == "warm":
-                from autograder.sandbox import WarmSandbox
+        if self.mode == "warm":
+            from autograder.sandbox import warm_slots
 
-                sandbox = WarmSandbox(slot, self.limits)
-                sandbox.spawn()
-                self.warm.append(sandbox)
+            # As root: one sandbox and one warm-up for all the workers, a server (and a uid) per worker.
+            self.warm = warm_slots(self.workers, self.limits)
+            for sandbox in self.warm:
                 self.runners.put(sandbox.run)
-            else:
-                unsafe = self.mode == "unsafe"
-
-                def cold(cells, names, limits, slot=slot, unsafe=unsafe, **kw):
-                    return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe, **kw)
-                self.runners.put(cold)
+            return
+        unsafe = self.mode == "unsafe"
+        for slot in range(self.workers):
+            def cold(cells, names, limits, slot=slot, **kw):
+                return run_in_sandbox(cells, names, limits, slot=slot, unsafe_no_sandbox=unsafe, **kw)
+            self.runners.put(cold)
 
     def _work(self, jobs):
         runner = self.runners.get()

@@ -404,3 +404,71 @@ def test_a_cell_that_raises_shows_its_traceback_without_importing_the_formatter_
     failed = r.cells[1]
     assert failed["error"].startswith("NotImplementedError: answer q1 here")
     assert "Traceback (most recent call last)" in failed["output"] and "----> 3 q1()" in failed["output"]
+
+
+# --- WarmGroup: the local pool's workers share one sandbox and one warm-up ------------------------
+
+def _host_ppid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_group_slots_share_one_warm_up_but_run_as_different_uids_at_once():
+    from autograder.sandbox import WarmGroup
+
+    if _mode[0] != "warm":
+        pytest.skip("warm only")
+    slots = WarmGroup(2, FAST).spawn()
+    try:
+        for slot in slots:
+            slot.start()
+        assert slots[0].proc is slots[1].proc  # one bwrap
+        if slots[0].cgroup:  # as root: both servers are children of the one warmed-up process
+            servers = [slot._host_pid(slot.server_pid) for slot in slots]
+            assert None not in servers and servers[0] != servers[1]
+            assert _host_ppid(servers[0]) == _host_ppid(servers[1])
+        results = {}
+        code = "import os, time\ntime.sleep(1)\nanswer = [os.getuid(), time.time()]"
+        threads = [threading.Thread(target=lambda s=s: results.__setitem__(s.slot, s.run([code], ["answer"])))
+                   for s in slots]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        (uid0, end0), (uid1, end1) = (results[s.slot].answers["answer"] for s in slots)
+        assert abs(end0 - end1) < 0.9  # they ran at the same time, not one after the other
+        if os.geteuid() == 0:
+            assert uid0 != uid1  # a process budget (RLIMIT_NPROC) and signals of its own per slot
+    finally:
+        for slot in slots:
+            slot.close()
+
+
+def test_a_broken_slot_leaves_the_group_and_the_other_slot_goes_on():
+    import signal
+
+    from autograder.sandbox import WarmGroup
+
+    if _mode[0] != "warm":
+        pytest.skip("warm only")
+    group = WarmGroup(2, FAST)
+    broken, other = group.spawn()
+    try:
+        broken.start()
+        other.start()
+        if not broken.cgroup:
+            pytest.skip("no cgroup to find the slot's server by (not root)")
+        server = broken._host_pid(broken.server_pid)
+        os.kill(server, signal.SIGSTOP)  # the slot's server stops answering
+        r = broken.run(["answer = 1", "import time\ntime.sleep(60)"], ["answer"], Limits(wall_seconds=2))
+        assert not r.ok and "did not finish within 2" in r.failure and r.answers == {"answer": 1}
+        assert broken.group is None and broken.proc is None  # it left the group
+        assert not Path(f"/proc/{server}").exists() or "State:\tZ" in Path(f"/proc/{server}/status").read_text()
+        assert group.proc is not None and group.proc.poll() is None  # the shared sandbox goes on
+        again = other.run(["answer = 2"], ["answer"])
+        assert again.ok and again.answers == {"answer": 2}
+        alone = broken.run(["answer = 3"], ["answer"])  # a sandbox of its own now
+        assert alone.ok and alone.answers == {"answer": 3} and broken.group is None
+    finally:
+        broken.close()
+        other.close()
+    assert group.proc is None and group.cgroup is None  # the last slot to leave ended it

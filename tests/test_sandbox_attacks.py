@@ -13,7 +13,7 @@ import time
 import pytest
 from helpers.sandbox import attack, host_state, require_sandbox
 
-from autograder.sandbox import Limits, WarmSandbox, cgroups, run_in_sandbox
+from autograder.sandbox import Limits, WarmSandbox, cgroups, run_in_sandbox, warm_slots
 
 pytestmark = pytest.mark.sandbox
 LIMITS = Limits(wall_seconds=20)
@@ -28,18 +28,26 @@ def warm_pool():
         sandbox.close()
 
 
-@pytest.fixture(params=["cold", "warm"])
+POOL_SLOTS = ("main", "hog")  # `autograder grade --workers 2`: as root, two slots of one shared warm sandbox
+
+
+@pytest.fixture(params=["cold", "warm", "pool"])
 def run(request, warm_pool):
-    """run(*cells, answers=..., limits=...) -> (RunResult, seconds), in a cold or a warm sandbox."""
+    """run(*cells, answers=..., limits=...) -> (RunResult, seconds), in a cold sandbox, a warm sandbox of
+    its own, or a slot of the local pool's warm sandboxes (warm_slots: as root a WarmGroup), whose
+    other slot is `sandbox="hog"`."""
     require_sandbox()
     mode = request.param
 
     def runner(*cells, answers=("answer",), limits=LIMITS, sandbox="main"):
         started = time.monotonic()
-        if mode == "warm":
-            warm = warm_pool.get(sandbox)
+        if mode in ("warm", "pool"):
+            name = f"{mode}:{sandbox}"
+            if mode == "pool" and name not in warm_pool:
+                warm_pool.update(zip((f"pool:{slot}" for slot in POOL_SLOTS), warm_slots(2, LIMITS)))
+            warm = warm_pool.get(name)
             if warm is None:
-                warm = warm_pool[sandbox] = WarmSandbox(limits=LIMITS)
+                warm = warm_pool[name] = WarmSandbox(limits=LIMITS)
             warm.start()  # (re)start-up is not the notebook's time: a no-op when it is running
             started = time.monotonic()
             result = warm.run(list(cells), list(answers), limits)

@@ -16,7 +16,8 @@ the answers of the cells before it (RunResult.failed_cell names the cell).
 
 Layout, host side: `bwrap` (the command line: binds, environment), `protocol` (limits,
 job and record schema, the capped reader and its one deadline, failure messages),
-`cold` (one bwrap per notebook), `warm` (the client of a long-lived sandbox),
+`cold` (one bwrap per notebook), `warm` (the client of a long-lived sandbox; WarmGroup: one
+sandbox and one warm-up serving several workers),
 `cgroups`, `seccomp` and `uids` (the budgets). Everything under `inside/` runs under
 bubblewrap: `runner.py` executes the cells, `forkserver.py` is the warm sandbox's process.
 """
@@ -29,9 +30,9 @@ from pathlib import Path
 from autograder.sandbox.bwrap import SandboxUnavailable, sandbox_available
 from autograder.sandbox.cold import run_in_sandbox
 from autograder.sandbox.protocol import Limits, RunResult
-from autograder.sandbox.warm import WarmSandbox
+from autograder.sandbox.warm import WarmGroup, WarmSandbox, warm_slots
 
-__all__ = ["Limits", "RunResult", "SandboxUnavailable", "WarmSandbox", "run_in_sandbox", "sandbox_available",
+__all__ = ["Limits", "RunResult", "SandboxUnavailable", "WarmGroup", "WarmSandbox", "run_in_sandbox", "sandbox_available", "warm_slots",
            "sandbox_fingerprint"]
 
 _PACKAGE = Path(__file__).resolve().parent

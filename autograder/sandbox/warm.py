@@ -70,11 +70,13 @@ class WarmSandbox:
         self.lease = None
         self.ready = False
         self.current_cell: str | None = None
+        self.group: WarmGroup | None = None  # the shared sandbox this slot is served from, if any
+        self.server_pid: int | None = None  # this slot's server process, as the sandbox numbers it
         self._broken = False  # the forkserver sent something that is not a job's end
         self._job_timed_out = False  # the forkserver ended the job at its own deadline
         self._resident: set[int] = set()  # the sandbox's own processes at start-up (host pids)
 
-    def _command(self, control_fd: int, outer_fd: int, job_fd: int) -> list[str]:
+    def _command(self, control_fd: int | str, outer_fd: int, job_fd: int) -> list[str]:
         cmd = base_command(self.limits)
         if os.geteuid() == 0:
             # SYS_ADMIN: each job's namespaces and mounts; SETUID/SETGID: the job's uid; KILL: the deadline.
@@ -114,10 +116,12 @@ class WarmSandbox:
             return
         self.control.settimeout(self.START_TIMEOUT)
         try:
-            message = self.control.recv(1 << 16)
-            ready = bool(message) and json.loads(message).get("ready") is True
+            message = json.loads(self.control.recv(1 << 16) or b"null")
+            ready = isinstance(message, dict) and message.get("ready") is True
         except (OSError, ValueError):
             ready = False
+        if ready and type(message.get("pid")) is int:
+            self.server_pid = message["pid"]
         if not ready:
             self.log.seek(0)
             detail = self.log.read()[-1000:].decode("utf-8", "replace")
@@ -125,7 +129,8 @@ class WarmSandbox:
             raise SandboxUnavailable(f"the warm sandbox did not start: {detail.strip() or 'no output'}")
         self.control.settimeout(None)
         if self.cgroup:  # from now on: the forkserver as it is, plus headroom (jobs are charged elsewhere)
-            self.cgroup.set_memory(self.cgroup.memory_usage() + WARM_HEADROOM_BYTES)
+            slots = self.group.size if self.group is not None else 1
+            self.cgroup.set_memory(self.cgroup.memory_usage() + WARM_HEADROOM_BYTES * slots)
             self._resident = set(self.cgroup.pids())
         self.ready = True
 
@@ -265,6 +270,9 @@ class WarmSandbox:
         return False
 
     def close(self) -> None:
+        if self.group is not None:
+            self._leave_group()
+            return
         if self.cgroup is not None:
             self.cgroup.kill()
         if self.proc is not None:
@@ -284,8 +292,109 @@ class WarmSandbox:
             self.log = None
         self.ready = False
 
+    def _leave_group(self) -> None:
+        """End this slot only: its server process (the sandbox's own command serves no slot, so the
+        others live on), its socket and its uid. The next notebook of this slot starts a sandbox of its own."""
+        import signal
+
+        group, self.group = self.group, None
+        if self.server_pid is not None and self.cgroup:
+            host_pid = self._host_pid(self.server_pid)
+            if host_pid is not None:
+                try:
+                    os.kill(host_pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        if self.control is not None:
+            self.control.close()  # a server that is not stuck ends on its own when it reads EOF
+        if self.lease is not None:
+            self.lease.release()
+        self.proc = self.control = self.cgroup = self.log = self.lease = self.server_pid = None
+        self.ready = False
+        group.leave()
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+class WarmGroup:
+    """`size` warm slots served by one sandbox: one bwrap, one warm-up (imports), then a server process
+    per slot forked from it (inside/forkserver._serve_slots). Each slot is a WarmSandbox with its own
+    control socket and its own uid, so its jobs are exactly as isolated from the other slot's as in a
+    sandbox of their own; only the warm-up's ~0.7 s of CPU per worker is paid once. A slot that breaks
+    leaves the group (its server is killed, the others go on) and starts a sandbox of its own.
+    The shared sandbox ends when its last slot has left."""
+
+    def __init__(self, size: int, limits: Limits = DEFAULT_LIMITS):
+        import threading
+
+        self.size, self.limits = size, limits
+        self.proc: subprocess.Popen | None = None
+        self.cgroup: SandboxCgroup | None = None
+        self.log = None
+        self.members = 0
+        self._lock = threading.Lock()
+
+    def spawn(self) -> list[WarmSandbox]:
+        """Start the shared sandbox without waiting for it; the slots wait in their own start()."""
+        slots = [WarmSandbox(slot, self.limits) for slot in range(self.size)]
+        pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in slots]
+        self.cgroup = SandboxCgroup(self.limits.memory_bytes + WARM_BASELINE_BYTES,
+                                    self.limits.processes + WARM_OVERHEAD_PROCESSES * self.size)
+        outer_fd, job_fd = seccomp.filter_fd("forkserver"), seccomp.filter_fd("job")
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the last slot leaves)
+        theirs = [pair[1].fileno() for pair in pairs]
+        try:
+            cmd = self.cgroup.enter_command(slots[0]._command(",".join(map(str, theirs)), outer_fd, job_fd))
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+                                         pass_fds=(*theirs, outer_fd, job_fd), start_new_session=True)
+        except BaseException:
+            for ours, their in pairs:
+                ours.close()
+            raise
+        finally:
+            for _, their in pairs:
+                their.close()
+            os.close(outer_fd)
+            os.close(job_fd)
+        for sandbox, (ours, _) in zip(slots, pairs):
+            sandbox.group, sandbox.proc, sandbox.cgroup, sandbox.log = self, self.proc, self.cgroup, self.log
+            sandbox.control, sandbox.lease, sandbox.ready = ours, lease_uid(), False
+        self.members = len(slots)
+        return slots
+
+    def leave(self) -> None:
+        with self._lock:
+            self.members -= 1
+            last = self.members <= 0
+        if last:
+            self.close()
+
+    def close(self) -> None:
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        if self.proc is not None:
+            kill(self.proc, None)
+            self.proc = None
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+def warm_slots(size: int, limits: Limits = DEFAULT_LIMITS) -> list[WarmSandbox]:
+    """The local pool's warm sandboxes, started (not waited for). As root each slot's jobs run as a uid
+    of their own, so the slots share one sandbox and one warm-up (WarmGroup). Without root they would
+    share one user namespace and so one process count (RLIMIT_NPROC counts per user and namespace):
+    one slot's fork bomb would starve the other's notebook. Then each slot has a sandbox of its own."""
+    if size > 1 and os.geteuid() == 0:
+        return WarmGroup(size, limits).spawn()
+    slots = [WarmSandbox(slot, limits) for slot in range(size)]
+    for slot in slots:
+        slot.spawn()
+    return slots

@@ -15,12 +15,14 @@ objects) reaches the next one. When the job process ends, or is killed at the de
 the kernel kills every process in its PID namespace and frees its IPC namespace.
 
 Protocol, on the control socket (AUTOGRADER_CONTROL_FD, SOCK_SEQPACKET): this process
-sends {"ready": true}; then per job the host sends {"limits": {...}, "uid": n|null}
+sends {"ready": true, "pid": its pid in the sandbox}; then per job the host sends {"limits": {...}, "uid": n|null}
 with three descriptors (the job's stdin, its output pipe, its result pipe); this
 process answers {"helper": pid}, the host moves that process into the job's cgroup and
 sends {"go": true}, and this process answers {"exit": code, "timed_out": bool} when the
 job has ended. The job's
 data never passes through here: the host reads the pipes itself, with its caps.
+With several control sockets (AUTOGRADER_CONTROL_FD="3,4"), the warm-up is done once and a
+server process per socket is forked from it (`_serve_slots`): the same protocol on each.
 """
 
 import ctypes
@@ -201,8 +203,51 @@ def run_job(control, limits, uid, fds, shell, program):
     return {"exit": code, "timed_out": timed_out}
 
 
+def _serve(control, shell, program):
+    """One slot: a job at a time, on this control socket."""
+    control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        if not message:
+            return  # the host closed the socket: grading is over
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            control.send(json.dumps({"error": "a job needs three descriptors"}).encode())
+            continue
+        request = json.loads(message)
+        response = run_job(control, request["limits"], request.get("uid"), fds, shell, program)
+        control.send(json.dumps(response).encode())
+
+
+def _serve_slots(controls, shell, program):
+    """Several slots from one warm-up: a server process per slot, forked from the warm heap (the
+    imports are paid once for all of a grading run's workers). This process only waits: it is the
+    sandbox's command, and its end would end every slot, so the host ends a broken slot by killing
+    that slot's server, never this one."""
+    servers = []
+    for control in controls:
+        pid = os.fork()
+        if pid == 0:
+            for other in controls:
+                if other is not control:
+                    other.close()
+            code = 0
+            try:
+                _serve(control, shell, program)
+            except BaseException as exc:  # noqa: BLE001 (said in the sandbox's log; the host sees the socket close)
+                print(f"slot server failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                code = 1
+            os._exit(code)
+        servers.append(pid)
+    for control in controls:
+        control.close()
+    for pid in servers:
+        os.waitpid(pid, 0)
+
+
 def main():
-    control = socket.socket(fileno=int(os.environ["AUTOGRADER_CONTROL_FD"]))
+    controls = [socket.socket(fileno=int(fd)) for fd in os.environ["AUTOGRADER_CONTROL_FD"].split(",")]
     seccomp_fd = os.environ.get("AUTOGRADER_JOB_SECCOMP_FD")
     program = b""
     if seccomp_fd:
@@ -242,19 +287,10 @@ def main():
     gc.collect()
     gc.freeze()
     gc.enable()  # each job collects its own garbage as usual
-    control.send(json.dumps({"ready": True}).encode())
-    while True:
-        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
-        if not message:
-            return  # the host closed the socket: grading is over
-        if len(fds) != 3:
-            for fd in fds:
-                os.close(fd)
-            control.send(json.dumps({"error": "a job needs three descriptors"}).encode())
-            continue
-        request = json.loads(message)
-        response = run_job(control, request["limits"], request.get("uid"), fds, shell, program)
-        control.send(json.dumps(response).encode())
+    if len(controls) == 1:
+        _serve(controls[0], shell, program)
+    else:
+        _serve_slots(controls, shell, program)
 
 
 if __name__ == "__main__":
