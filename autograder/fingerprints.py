@@ -57,15 +57,20 @@ def run_fingerprint(limits=None) -> str:
 
 @lru_cache(maxsize=None)
 def scoring_fingerprint(course_root: str, assignment: str) -> str:
-    """Everything that decides a score from given answers: keys, grading code, data."""
+    """Everything that decides a score of `assignment` from given answers: its keys, grading code, data."""
+    from considerations.assignments import ASSIGNMENTS
+
     pkg = Path(autograder.__file__).parent
     root = Path(course_root)
-    # The keys may read other instructor files (outlines/ holds the capstone's model values).
     # Only the modules that turn answers into scores: a change to the progress bar or the feedback page
     # must not re-score 4,000 stored results. The question types are in the library (library_fingerprint).
     scoring = [pkg / name for name in ("grading.py", "scoring.py", "keys.py", "bounds.py")]
-    files = [*scoring, *(root / "keys").glob("*.py"), *(root / "outlines").glob("*")]
-    return hashlib.sha256((_hash_files(files) + library_fingerprint()).encode()).hexdigest()
+    # The assignment's key file and outline (the capstone's keys read its model values there), and any
+    # file of keys/ or outlines/ that is no other assignment's (a helper the keys may share); another
+    # assignment's key file does not change these scores.
+    others = set(ASSIGNMENTS) - {assignment}
+    instructor = [p for p in (*(root / "keys").glob("*.py"), *(root / "outlines").glob("*")) if p.stem not in others]
+    return hashlib.sha256((_hash_files([*scoring, *instructor]) + library_fingerprint()).encode()).hexdigest()
 
 
 @lru_cache(maxsize=None)

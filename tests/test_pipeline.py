@@ -427,3 +427,34 @@ def test_the_summary_counts_only_what_ran(course, keys):
     summary = grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT)))
     assert "1 run in the sandbox" in summary.lines()[0]
     assert "0 run in the sandbox" in grade(course, keys, FakeExecutor(lambda s: right_answers(ASSIGNMENT))).lines()[0]
+
+
+def test_the_scoring_fingerprint_follows_the_assignments_own_keys_and_shared_files(tmp_path):
+    """Editing one assignment's key file re-scores that assignment's stored results, not the others';
+    a shared file in keys/ (a helper any key may import) re-scores them all."""
+    import shutil
+
+    from helpers import ROOT
+
+    from autograder.fingerprints import scoring_fingerprint
+    from considerations.assignments import ASSIGNMENTS
+
+    shutil.copytree(ROOT / "exercises" / "keys", tmp_path / "keys")
+    shutil.copytree(ROOT / "exercises" / "outlines", tmp_path / "outlines")
+    mine, other = sorted(ASSIGNMENTS)[:2]
+
+    def fingerprints():
+        scoring_fingerprint.cache_clear()
+        return {a: scoring_fingerprint(str(tmp_path), a) for a in (mine, other)}
+
+    before = fingerprints()
+    with (tmp_path / "keys" / f"{mine}.py").open("a") as f:
+        f.write("\n# a corrected key\n")
+    after = fingerprints()
+    assert after[mine] != before[mine] and after[other] == before[other]
+    (tmp_path / "outlines" / f"{other}.md").write_text("changed model values")
+    middle = fingerprints()
+    assert middle[other] != after[other] and middle[mine] == after[mine]
+    (tmp_path / "keys" / "_shared.py").write_text("HELPER = 1\n")
+    shared = fingerprints()
+    assert shared[mine] != middle[mine] and shared[other] != middle[other]
