@@ -147,6 +147,10 @@ def sentences_of_claims(claim_ids) -> list[str]:
     return out
 
 
+def _quoted(values) -> str:
+    return ", ".join(f'`"{v}"`' for v in values)
+
+
 @dataclass(frozen=True)
 class Question:
     qid: str
@@ -167,6 +171,16 @@ class Question:
     # ---- form: what the public check and the grader accept
     def describe_form(self) -> str:
         raise NotImplementedError
+
+    def notebook_form(self) -> str:
+        """The form as the notebook's "Your answer" paragraph states it (a sentence for a reader; the
+        check's one-line `describe_form` otherwise)."""
+        return self.describe_form()
+
+    def answer_instructions(self) -> str:
+        """The notebook's "Your answer" paragraph (`autograder assign` writes it under the prompt)."""
+        return (f"**Your answer:** {self.notebook_form()}. Assign it to `{self.qid}` in the cell below, "
+                "then run the check under it.")
 
     def form_problems(self, answer: Any) -> list[str]:
         """What is wrong with the answer's form; empty when the form is right (the public check)."""
@@ -235,6 +249,10 @@ class MultipleChoice(Question):
     def describe_form(self) -> str:
         return "one of: " + ", ".join(repr(o) for o in self.options)
 
+
+    def notebook_form(self) -> str:
+        return f"one of {_quoted(self.options)} (a string)"
+
     def normalise(self, answer):
         return _casefold_match(answer, self.options)
 
@@ -273,6 +291,11 @@ class Classification(Question):
 
     def describe_form(self) -> str:
         return f"a dict mapping each of {list(self.items)} to one of {list(self.labels)}"
+
+
+    def notebook_form(self) -> str:
+        return (f"a dict with one entry for each of {_quoted(self.items)}; each value is one of {_quoted(self.labels)} "
+                "(letter case does not matter)")
 
     def normalise(self, answer):
         if type(answer) is not dict:
@@ -348,6 +371,10 @@ class Ordering(Question):
     def describe_form(self) -> str:
         return f"a list containing each of {sorted(self.items)} exactly once"
 
+
+    def notebook_form(self) -> str:
+        return f"a list of the {len(self.items)} ids, each once, earliest first"
+
     def normalise(self, answer):
         if type(answer) not in (list, tuple):
             return answer
@@ -400,6 +427,10 @@ class Number(Question):
     def describe_form(self) -> str:
         return "a number (int or float)"
 
+
+    def notebook_form(self) -> str:
+        return "a number (an `int` or a `float`; a pandas or numpy number is fine too)"
+
     def normalise(self, answer):
         return float(answer) if _is_number(answer) else answer
 
@@ -431,6 +462,10 @@ class Weights(Question):
 
     def describe_form(self) -> str:
         return f"a dict mapping each of {list(self.items)} to a number from 0 to 10"
+
+
+    def notebook_form(self) -> str:
+        return f"a dict with one entry for each of the {len(self.items)} consideration ids; each value a number from 0 to 10"
 
     def normalise(self, answer):
         if type(answer) is not dict:
@@ -474,6 +509,16 @@ class Evidence(Question):
     def describe_form(self) -> str:
         where = "the article" if self.source_id else "either article"
         return f"a list of {self.min_quotes} quote(s), one per part (strings of 4+ words, verbatim from {where})"
+
+
+    def notebook_form(self) -> str:
+        from considerations.sources import load_sources
+
+        where = load_sources()[self.source_id].short_name if self.source_id else "either article"
+        return (f"a list of {self.min_quotes} quotes, one for each part of the question (strings of four words or more), "
+                f"copied word for word from {where}. A quote fills a part when the sentence it comes from does what that "
+                "part asks (a sentence that is merely about the topic does not); quotes that overlap count once. Mark "
+                "words you leave out with `...` (the parts in order, from one paragraph)")
 
     def unscorable(self, answer):
         if type(answer) not in (list, tuple) or not all(_is_plain_str(q) for q in answer):
@@ -604,6 +649,11 @@ class FreeText(Question):
 
     def describe_form(self) -> str:
         return f"at least {self.min_words} words in the answer cell"
+
+
+    def answer_instructions(self) -> str:
+        return (f"**Your answer:** replace the text of the cell below with at least {self.min_words} words of your own. "
+                "Refer to the articles by claim id (e.g. `iess-04`) or by short quotes.")
 
     def form_problems(self, answer):
         if not _is_plain_str(answer):

@@ -137,47 +137,14 @@ def _points(value: float) -> str:
     return f"{value:g} point" + ("" if value == 1 else "s")
 
 
-def _quoted(values) -> str:
-    return ", ".join(f'`"{v}"`' for v in values)
-
-
-def _your_answer(q) -> str:
-    kind = q.kind
-    if kind == "free_text":
-        return (f"**Your answer:** replace the text of the cell below with at least {q.min_words} words of your own. "
-                "Refer to the articles by claim id (e.g. `iess-04`) or by short quotes.")
-    if kind == "classification":
-        form = (f"a dict with one entry for each of {_quoted(q.items)}; each value is one of {_quoted(q.labels)} "
-                "(letter case does not matter)")
-    elif kind == "multiple_choice":
-        form = f"one of {_quoted(q.options)} (a string)"
-    elif kind == "ordering":
-        form = f"a list of the {len(q.items)} ids, each once, earliest first"
-    elif kind == "number":
-        form = "a number (an `int` or a `float`; a pandas or numpy number is fine too)"
-    elif kind == "weights":
-        form = f"a dict with one entry for each of the {len(q.items)} consideration ids; each value a number from 0 to 10"
-    elif kind == "evidence":
-        from considerations import load_sources
-
-        where = load_sources()[q.source_id].short_name if q.source_id else "either article"
-        form = (f"a list of {q.min_quotes} quotes, one for each part of the question (strings of four words or more), "
-                f"copied word for word from {where}. A quote fills a part when the sentence it comes from does what that "
-                "part asks (a sentence that is merely about the topic does not); quotes that overlap count once. Mark "
-                "words you leave out with `...` (the parts in order, from one paragraph)")
-    else:
-        form = q.describe_form()
-    return f"**Your answer:** {form}. Assign it to `{q.qid}` in the cell below, then run the check under it."
-
-
 def _prompt(assignment: str, q, prose: str, link_from: Path) -> str:
     parts = [prose] if prose else []
     texts = OPTION_TEXTS.get(assignment, {}).get(q.qid)
     if texts:
         parts.append("\n".join(f'- **`"{k}"`**: {v}' for k, v in texts.items()))
-    if q.kind == "free_text":
+    if not q.auto_graded:  # graded by hand: the rubric is part of the question
         parts.append(f"**Rubric ({_points(q.points)}, graded by hand):**\n\n" + "\n".join(f"- {r}" for r in q.rubric))
-    parts.append(_your_answer(q))
+    parts.append(q.answer_instructions())
     link = chapter_url(q.chapter, q.section, relative_to=None if book_url() else link_from)
     parts.append(f"**Chapter:** [`{q.chapter}`]({link})")
     return "\n\n".join(parts)
