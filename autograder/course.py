@@ -182,7 +182,7 @@ MAX_SUBMISSION_ENTRIES = 1_000
 
 def special_file_problem(folder: Path) -> str | None:
     """Why the submission folder holds something other than plain files and folders (a symbolic
-    link, a FIFO, a device...), or None. Walks with lstat and never follows a link; the link's
+    or hard link, a FIFO, a device...), or None. Walks with lstat and never follows a link; the link's
     target is never read, not even for the message."""
     seen = 0
     stack = [folder]
@@ -203,6 +203,11 @@ def special_file_problem(folder: Path) -> str | None:
                 stack.append(Path(entry.path))
             elif not entry.is_file(follow_symlinks=False):
                 return f"'{where}' is not a regular file (a pipe, socket or device); only plain files are graded"
+            elif entry.stat(follow_symlinks=False).st_nlink > 1:
+                # A hard link shares its contents with another file, e.g. the instructor's solution
+                # notebook: what it holds was not necessarily handed in. Named, the other file never.
+                return (f"'{where}' is a hard link (another file shares its contents); links are not graded "
+                        "(submit a copy of the file itself)")
     return None
 
 

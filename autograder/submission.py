@@ -44,7 +44,7 @@ class PreparedNotebook:
 
 
 def read_plain_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file, refusing links and special files without following them
+    """The bytes of a regular file, refusing symbolic and hard links and special files without following them
     (O_NOFOLLOW; a FIFO or device is never read). `limit` is checked on the open descriptor."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -56,6 +56,8 @@ def read_plain_file(path: Path, limit: int) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise BadSubmission(f"{path.name} is not a regular file; submit the notebook file itself")
+        if info.st_nlink > 1:  # checked on the open file: it may have become one since the folder was walked
+            raise BadSubmission(f"{path.name} is a hard link (another file shares its contents); submit a copy of the file itself")
         if info.st_size > limit:
             raise BadSubmission(f"{path.name} is {info.st_size / 1e6:.0f} MB; files over {limit / 1e6:.0f} MB are not graded")
         chunks, total = [], 0

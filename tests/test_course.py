@@ -57,6 +57,13 @@ def test_special_files_anywhere_in_the_submission(tmp_path):
     (folder / "deep" / "er" / "link").unlink()
     os.mkfifo(folder / "deep" / "fifo")
     assert "not a regular file" in special_file_problem(folder)
+    (folder / "deep" / "fifo").unlink()
+    solution = tmp_path / "source" / "solution.ipynb"  # e.g. the instructor's notebook, same file system
+    solution.parent.mkdir()
+    solution.write_text("{}")
+    os.link(solution, folder / "deep" / "nb2.ipynb")
+    problem = special_file_problem(folder)
+    assert "deep/nb2.ipynb" in problem and "hard link" in problem and "solution" not in problem
 
 
 def test_open_course_from_inside_the_course_folder(course, monkeypatch, capsys):

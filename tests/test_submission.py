@@ -65,6 +65,10 @@ def test_links_and_pipes_are_refused_without_reading_them(tmp_path):
     os.mkfifo(tmp_path / "pipe.ipynb")
     with pytest.raises(BadSubmission, match="not a regular file"):
         read_notebook(tmp_path / "pipe.ipynb")  # would block forever if it were opened for reading
+    os.link(target, tmp_path / "hard.ipynb")
+    with pytest.raises(BadSubmission, match="hard link") as error:
+        read_notebook(tmp_path / "hard.ipynb")
+    assert "SECRET" not in str(error.value) and str(target) not in str(error.value)
 
 
 def test_oversized_files_are_refused_before_reading(tmp_path):
