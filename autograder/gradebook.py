@@ -16,7 +16,7 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.results import GradebookUnavailable, SubmissionOutcome, manual_state
-from autograder.sanitise import import_deferring_packages
+from autograder.lazy_imports import import_deferring_packages
 
 # nbgrader's models without the package inits that writing grades never uses: nbgrader's (its server
 # extensions) and nbformat's (nbgrader.utils wants only NotebookNode; the init loads the notebook
