@@ -467,7 +467,8 @@ def test_a_broken_slot_leaves_the_group_and_the_other_slot_goes_on():
         again = other.run(["answer = 2"], ["answer"])
         assert again.ok and again.answers == {"answer": 2}
         alone = broken.run(["answer = 3"], ["answer"])  # a sandbox of its own now
-        assert alone.ok and alone.answers == {"answer": 3} and broken.group is None
+        assert alone.ok and alone.answers == {"answer": 3}
+        assert broken.group is not group and broken.group.size == 1 and broken.proc is not group.proc
     finally:
         broken.close()
         other.close()

@@ -89,24 +89,10 @@ class WarmSandbox:
         return cmd + ["--", sys.executable, f"{INSIDE_MOUNT}/forkserver.py"]
 
     def spawn(self) -> None:
-        """Start the warm process without waiting for it (its imports overlap the caller's work)."""
+        """Start a sandbox of this slot's own (a group of one) without waiting for it (its imports
+        overlap the caller's work)."""
         self.close()
-        self.lease = lease_uid()
-        self.cgroup = SandboxCgroup(self.limits.memory_bytes + WARM_BASELINE_BYTES,
-                                    self.limits.processes + WARM_OVERHEAD_PROCESSES)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        outer_fd, job_fd = seccomp.filter_fd("forkserver"), seccomp.filter_fd("job")
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
-        try:
-            cmd = self.cgroup.enter_command(self._command(theirs.fileno(), outer_fd, job_fd))
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-                                         pass_fds=(theirs.fileno(), outer_fd, job_fd), start_new_session=True)
-        finally:
-            theirs.close()
-            os.close(outer_fd)
-            os.close(job_fd)
-        self.control = ours
-        self.ready = False
+        WarmGroup(1, self.limits).spawn([self])
 
     def start(self) -> None:
         """Start (if needed) and wait until the warm process has finished its imports."""
@@ -270,26 +256,9 @@ class WarmSandbox:
         return False
 
     def close(self) -> None:
+        """End this slot (see _leave_group); the sandbox itself ends with the last slot it serves."""
         if self.group is not None:
             self._leave_group()
-            return
-        if self.cgroup is not None:
-            self.cgroup.kill()
-        if self.proc is not None:
-            kill(self.proc, None)
-            self.proc = None
-        if self.control is not None:
-            self.control.close()
-            self.control = None
-        if self.cgroup is not None:
-            self.cgroup.remove()
-            self.cgroup = None
-        if self.lease is not None:
-            self.lease.release()
-            self.lease = None
-        if self.log is not None:
-            self.log.close()
-            self.log = None
         self.ready = False
 
     def _leave_group(self) -> None:
@@ -307,11 +276,11 @@ class WarmSandbox:
                     pass
         if self.control is not None:
             self.control.close()  # a server that is not stuck ends on its own when it reads EOF
-        if self.lease is not None:
-            self.lease.release()
+        lease = self.lease
         self.proc = self.control = self.cgroup = self.log = self.lease = self.server_pid = None
-        self.ready = False
         group.leave()
+        if lease is not None:
+            lease.release()  # last: once the sandbox (if this was its last slot) is gone
 
     def __enter__(self):
         return self
@@ -325,8 +294,8 @@ class WarmGroup:
     per slot forked from it (inside/forkserver._serve_slots). Each slot is a WarmSandbox with its own
     control socket and its own uid, so its jobs are exactly as isolated from the other slot's as in a
     sandbox of their own; only the warm-up's ~0.7 s of CPU per worker is paid once. A slot that breaks
-    leaves the group (its server is killed, the others go on) and starts a sandbox of its own.
-    The shared sandbox ends when its last slot has left."""
+    leaves the group (its server is killed, the others go on) and starts a sandbox of its own (a group
+    of one, as every WarmSandbox outside a pool is). The shared sandbox ends when its last slot has left."""
 
     def __init__(self, size: int, limits: Limits = DEFAULT_LIMITS):
         import threading
@@ -338,9 +307,10 @@ class WarmGroup:
         self.members = 0
         self._lock = threading.Lock()
 
-    def spawn(self) -> list[WarmSandbox]:
-        """Start the shared sandbox without waiting for it; the slots wait in their own start()."""
-        slots = [WarmSandbox(slot, self.limits) for slot in range(self.size)]
+    def spawn(self, slots: list[WarmSandbox] | None = None) -> list[WarmSandbox]:
+        """Start the shared sandbox without waiting for it, serving `slots` (new ones by default); the
+        slots wait in their own start()."""
+        slots = slots or [WarmSandbox(slot, self.limits) for slot in range(self.size)]
         pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in slots]
         self.cgroup = SandboxCgroup(self.limits.memory_bytes + WARM_BASELINE_BYTES,
                                     self.limits.processes + WARM_OVERHEAD_PROCESSES * self.size)
