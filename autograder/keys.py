@@ -115,6 +115,10 @@ def _decode(data):
     return data
 
 
+def _decoded_key(fields: dict) -> Key:
+    return Key(**{name: _decode(value) for name, value in fields.items()})
+
+
 def _key_cache_path(course_dir: Path, assignment: str) -> Path:
     return Path(course_dir) / KEY_CACHE_DIR / "keys" / f"{assignment}.json"
 
@@ -126,7 +130,7 @@ def _read_cached_keys(path: Path, fingerprint: str, assignment: str) -> dict[str
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != KEY_CACHE_FORMAT or data.get("fingerprint") != fingerprint:
             return None
-        keys = {qid: Key(**{name: _decode(v) for name, v in fields.items()}) for qid, fields in data["keys"].items()}
+        keys = {qid: _decoded_key(fields) for qid, fields in data["keys"].items()}
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return None  # unreadable or from an older grader: computed again
     questions = {q.qid: q for q in ASSIGNMENTS[assignment]}
@@ -146,7 +150,7 @@ def _write_cached_keys(path: Path, fingerprint: str, keys: dict[str, Key]) -> No
         encoded = {qid: {f.name: _encode(getattr(key, f.name)) for f in fields(Key)} for qid, key in keys.items()}
     except _NotCacheable:
         return
-    decoded = {qid: Key(**{name: _decode(v) for name, v in f.items()}) for qid, f in encoded.items()}
+    decoded = {qid: _decoded_key(f) for qid, f in encoded.items()}
     if decoded != keys:  # e.g. a float that JSON would change: compute it each time instead
         return
     text = json.dumps({"format": KEY_CACHE_FORMAT, "fingerprint": fingerprint, "keys": encoded}, ensure_ascii=False)

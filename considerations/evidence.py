@@ -486,8 +486,8 @@ def _sentence_table(folder: str) -> dict[str, tuple[_Sentence, ...]]:
     table: dict[str, list[_Sentence]] = {}
     for row in sentence_records():  # records, not the DataFrame: scoring runs without pandas
         table.setdefault(row.source_id, []).append(
-            _Sentence(row.sentence_id, int(row.start), int(row.end), row.text,
-                      tuple(row.considerations), tuple(row.arguably), len(words(row.text)))
+            _Sentence(row.sentence_id, row.start, row.end, row.text, row.considerations, row.arguably,
+                      len(words(row.text)))
         )
     return {sid: tuple(rows) for sid, rows in table.items()}
 

@@ -442,16 +442,19 @@ def test_property_perturbed_run_is_found_at_its_words(data):
     assert verify_quote(quote, source=sid).found
 
 
+def _one_word_replaced(data):
+    """(the article, a run of it, that run with one word replaced by a word of neither article, perturbed)."""
+    sid, start, end = data.draw(runs())
+    run = SOURCES[sid].body[start:end]
+    w = data.draw(st.sampled_from(list(re.finditer(r"[A-Za-z]+", run))))
+    changed = run[: w.start()] + data.draw(st.sampled_from(_FOREIGN_WORDS)) + run[w.end() :]
+    return sid, run, perturb(data.draw, changed)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_property_run_with_one_word_replaced_is_not_found(data):
-    sid, start, end = data.draw(runs())
-    run = SOURCES[sid].body[start:end]
-    found = list(re.finditer(r"[A-Za-z]+", run))
-    w = data.draw(st.sampled_from(found))
-    replacement = data.draw(st.sampled_from(_FOREIGN_WORDS))
-    changed = run[: w.start()] + replacement + run[w.end() :]
-    quote = perturb(data.draw, changed)
+    _, run, quote = _one_word_replaced(data)
     assert not verify_quote(quote).found, (run, quote)
 
 
@@ -538,11 +541,7 @@ def _closest_by_every_passage(quote_text, candidates):
 def test_property_pruned_hint_is_the_best_passage(data):
     from considerations.evidence import _closest, _prepare
 
-    sid, start, end = data.draw(runs())
-    run = SOURCES[sid].body[start:end]
-    found = list(re.finditer(r"[A-Za-z]+", run))
-    w = data.draw(st.sampled_from(found))
-    quote = perturb(data.draw, run[: w.start()] + data.draw(st.sampled_from(_FOREIGN_WORDS)) + run[w.end():])
+    sid, _, quote = _one_word_replaced(data)
     try:
         query = _prepare(quote)
     except UnusableQuote:
